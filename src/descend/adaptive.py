@@ -1,0 +1,317 @@
+r"""Adaptive rules: Adagrad, RMSprop, Adam and AdamW, exactly as ``torch.optim``.
+
+Each divides the gradient, coordinate by coordinate, by a running measure of
+its size, so every parameter moves on its own scale. The keyword names,
+defaults and the order of operations (where :math:`\epsilon` goes, how weight
+decay enters) are PyTorch's, so trajectories agree with ``torch.optim`` to
+float64 round-off. Symbols: :math:`\phi` parameters, :math:`g` gradient,
+:math:`\alpha` learning rate, :math:`m` first moment, :math:`v` second moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import KW_ONLY, dataclass, field
+
+import numpy as np
+
+from descend import _validate as check
+from descend._base import Gradient, LearningRate, Optimizer, State, learning_rate
+from descend._validate import FloatArray
+
+__all__ = ["Adagrad", "Adam", "AdamW", "RMSprop"]
+
+
+@dataclass(frozen=True)
+class Adagrad(Optimizer):
+    r"""Adagrad (Duchi et al., 2011), as ``torch.optim.Adagrad``.
+
+    The squared gradients are summed forever, so steps shrink as a
+    coordinate keeps receiving large gradients:
+
+    .. math::
+
+        g_t &\leftarrow g_t + \lambda \phi_t \\
+        \alpha'_t &= \frac{\alpha}{1 + (t - 1)\,\eta} \\
+        s_t &= s_{t-1} + g_t^2, \qquad s_0 = \text{initial\_accumulator\_value} \\
+        \phi_{t+1} &= \phi_t - \alpha'_t \, \frac{g_t}{\sqrt{s_t} + \epsilon}
+
+    where :math:`t = 1, 2, \dots` counts steps and :math:`\eta` is ``lr_decay``.
+
+    Parameters
+    ----------
+    lr
+        Learning rate :math:`\alpha` (number or schedule), default ``1e-2``.
+    lr_decay
+        :math:`\eta \ge 0`, a built-in :math:`1/t`-like decay of ``lr``.
+    weight_decay
+        L2 penalty :math:`\lambda \ge 0`, added to the gradient.
+    initial_accumulator_value
+        Starting value :math:`s_0 \ge 0` of the sum of squares.
+    eps
+        :math:`\epsilon > 0`, added to :math:`\sqrt{s_t}`.
+    maximize
+        Ascend instead of descend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = Adagrad(lr=0.5)
+    >>> phi = np.array([1.0, -3.0])
+    >>> opt.step(phi, 2 * phi, opt.init(phi))[0]  # first step: lr * sign(g)
+    array([ 0.5, -2.5])
+    """
+
+    lr: LearningRate = 1e-2
+    lr_decay: float = 0.0
+    weight_decay: float = 0.0
+    initial_accumulator_value: float = 0.0
+    eps: float = 1e-10
+    _: KW_ONLY
+    maximize: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lr", learning_rate("lr", self.lr))
+        object.__setattr__(self, "lr_decay", check.at_least("lr_decay", self.lr_decay, 0.0))
+        wd = check.at_least("weight_decay", self.weight_decay, 0.0)
+        object.__setattr__(self, "weight_decay", wd)
+        s0 = check.at_least("initial_accumulator_value", self.initial_accumulator_value, 0.0)
+        object.__setattr__(self, "initial_accumulator_value", s0)
+        object.__setattr__(self, "eps", check.positive("eps", self.eps))
+        check.flag("maximize", self.maximize)
+
+    @property
+    def buffer_names(self) -> tuple[str, ...]:
+        return ("s",)
+
+    def initial_buffers(self, phi: FloatArray) -> dict[str, FloatArray]:
+        return {"s": np.full_like(phi, self.initial_accumulator_value)}
+
+    def update(
+        self, phi: FloatArray, grad: Gradient, state: State, alpha: float
+    ) -> tuple[FloatArray, dict[str, FloatArray]]:
+        lam, eta, t = self.weight_decay, self.lr_decay, state.t + 1
+        g = self.gradient(grad, phi)
+        if self.maximize:
+            g = -g
+        if lam != 0:
+            g = g + lam * phi
+        alpha_t = alpha / (1 + (t - 1) * eta)
+        s = state["s"] + g * g
+        return phi - alpha_t * g / (np.sqrt(s) + self.eps), {"s": s}
+
+
+@dataclass(frozen=True)
+class RMSprop(Optimizer):
+    r"""RMSprop (Tieleman & Hinton, 2012), as ``torch.optim.RMSprop``.
+
+    A leaky average :math:`v` of squared gradients replaces Adagrad's sum.
+    PyTorch calls its smoothing constant ``alpha``; here it is written
+    :math:`\rho` to keep :math:`\alpha` for the learning rate:
+
+    .. math::
+
+        g_t &\leftarrow g_t + \lambda \phi_t \\
+        v_t &= \rho \, v_{t-1} + (1 - \rho) \, g_t^2 \\
+        \bar g_t &= \rho \, \bar g_{t-1} + (1 - \rho) \, g_t
+            \quad\text{(centered only)} \\
+        d_t &= \sqrt{v_t - \bar g_t^2} + \epsilon \ \text{(centered)}
+            \quad\text{or}\quad \sqrt{v_t} + \epsilon \\
+        b_t &= \mu \, b_{t-1} + g_t / d_t \quad\text{(if } \mu > 0\text{)} \\
+        \phi_{t+1} &= \phi_t - \alpha \, b_t
+            \quad\text{or}\quad \phi_t - \alpha \, g_t / d_t
+
+    with :math:`v_0 = \bar g_0 = b_0 = 0`.
+
+    Parameters
+    ----------
+    lr
+        Learning rate :math:`\alpha` (number or schedule), default ``1e-2``.
+    alpha
+        Smoothing constant :math:`\rho \in [0, 1)` (PyTorch's name).
+    eps
+        :math:`\epsilon > 0`, added to the root.
+    weight_decay
+        L2 penalty :math:`\lambda \ge 0`, added to the gradient.
+    momentum
+        Momentum :math:`\mu \ge 0` applied to the normalized step.
+    centered
+        Divide by an estimate of the standard deviation instead of the RMS.
+    maximize
+        Ascend instead of descend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = RMSprop(lr=0.01, alpha=0.99)
+    >>> phi = np.array([1.0])
+    >>> np.round(opt.step(phi, np.array([2.0]), opt.init(phi))[0], 4)  # 1 - 0.01 / sqrt(0.01)
+    array([0.9])
+    """
+
+    lr: LearningRate = 1e-2
+    alpha: float = 0.99
+    eps: float = 1e-8
+    weight_decay: float = 0.0
+    momentum: float = 0.0
+    centered: bool = False
+    _: KW_ONLY
+    maximize: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lr", learning_rate("lr", self.lr))
+        object.__setattr__(self, "alpha", check.in_range("alpha", self.alpha, 0.0, 1.0))
+        object.__setattr__(self, "eps", check.positive("eps", self.eps))
+        wd = check.at_least("weight_decay", self.weight_decay, 0.0)
+        object.__setattr__(self, "weight_decay", wd)
+        object.__setattr__(self, "momentum", check.at_least("momentum", self.momentum, 0.0))
+        check.flag("centered", self.centered)
+        check.flag("maximize", self.maximize)
+
+    @property
+    def buffer_names(self) -> tuple[str, ...]:
+        return ("v",) + (("g_bar",) if self.centered else ()) + (("b",) if self.momentum else ())
+
+    def update(
+        self, phi: FloatArray, grad: Gradient, state: State, alpha: float
+    ) -> tuple[FloatArray, dict[str, FloatArray]]:
+        rho, mu, lam, eps = self.alpha, self.momentum, self.weight_decay, self.eps
+        g = self.gradient(grad, phi)
+        if self.maximize:
+            g = -g
+        if lam != 0:
+            g = g + lam * phi
+        new: dict[str, FloatArray] = {"v": rho * state["v"] + (1 - rho) * g * g}
+        if self.centered:
+            new["g_bar"] = rho * state["g_bar"] + (1 - rho) * g
+            d = np.sqrt(new["v"] - new["g_bar"] ** 2) + eps
+        else:
+            d = np.sqrt(new["v"]) + eps
+        if mu > 0:
+            new["b"] = mu * state["b"] + g / d
+            return phi - alpha * new["b"], new
+        return phi - alpha * g / d, new
+
+
+@dataclass(frozen=True)
+class Adam(Optimizer):
+    r"""Adam (Kingma & Ba, 2015), as ``torch.optim.Adam``.
+
+    Momentum on the gradient and on its square, bias-corrected because both
+    start at zero, then a normalized step:
+
+    .. math::
+
+        g_t &\leftarrow g_t + \lambda \phi_t
+            \quad\text{(or } \phi_t \leftarrow (1 - \alpha\lambda)\phi_t
+            \text{ if decoupled)} \\
+        m_t &= \beta_1 m_{t-1} + (1 - \beta_1) \, g_t \\
+        v_t &= \beta_2 v_{t-1} + (1 - \beta_2) \, g_t^2 \\
+        \hat m_t &= \frac{m_t}{1 - \beta_1^t}, \qquad
+        \hat v_t = \frac{v_t}{1 - \beta_2^t} \\
+        \phi_{t+1} &= \phi_t - \alpha \, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+
+    with :math:`t = 1, 2, \dots` and :math:`m_0 = v_0 = 0`. With
+    ``amsgrad=True`` (Reddi et al., 2018) :math:`\hat v_t` uses the running
+    maximum :math:`\max_{s \le t} v_s` instead of :math:`v_t`.
+
+    Parameters
+    ----------
+    lr
+        Learning rate :math:`\alpha` (number or schedule), default ``1e-3``.
+    betas
+        :math:`(\beta_1, \beta_2)`, each in :math:`[0, 1)`.
+    eps
+        :math:`\epsilon > 0`, added to :math:`\sqrt{\hat v_t}` (outside the root).
+    weight_decay
+        :math:`\lambda \ge 0`: an L2 penalty added to the gradient, or, with
+        ``decoupled_weight_decay=True``, a shrinkage of :math:`\phi` (AdamW).
+    amsgrad
+        Use the running maximum of :math:`v` (AMSGrad).
+    maximize
+        Ascend instead of descend.
+    decoupled_weight_decay
+        Decay the weights directly (Loshchilov & Hutter, 2019).
+
+    Examples
+    --------
+    The first step moves every coordinate by about ``lr`` against the sign
+    of its gradient, whatever the gradient's size:
+
+    >>> import numpy as np
+    >>> opt = Adam(lr=0.1)
+    >>> phi = np.zeros(3)
+    >>> np.round(opt.step(phi, np.array([3.0, -2e-4, 5e3]), opt.init(phi))[0], 6)
+    array([-0.1,  0.1, -0.1])
+    """
+
+    lr: LearningRate = 1e-3
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+    weight_decay: float = 0.0
+    amsgrad: bool = False
+    _: KW_ONLY
+    maximize: bool = False
+    decoupled_weight_decay: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lr", learning_rate("lr", self.lr))
+        if not isinstance(self.betas, tuple | list) or len(self.betas) != 2:
+            raise TypeError(f"betas must be a pair (beta1, beta2), got {self.betas!r}")
+        beta1 = check.in_range("betas[0]", self.betas[0], 0.0, 1.0)
+        beta2 = check.in_range("betas[1]", self.betas[1], 0.0, 1.0)
+        object.__setattr__(self, "betas", (beta1, beta2))
+        object.__setattr__(self, "eps", check.positive("eps", self.eps))
+        wd = check.at_least("weight_decay", self.weight_decay, 0.0)
+        object.__setattr__(self, "weight_decay", wd)
+        check.flag("amsgrad", self.amsgrad)
+        check.flag("maximize", self.maximize)
+        check.flag("decoupled_weight_decay", self.decoupled_weight_decay)
+
+    @property
+    def buffer_names(self) -> tuple[str, ...]:
+        return ("m", "v", "v_max") if self.amsgrad else ("m", "v")
+
+    def update(
+        self, phi: FloatArray, grad: Gradient, state: State, alpha: float
+    ) -> tuple[FloatArray, dict[str, FloatArray]]:
+        (beta1, beta2), lam, eps, t = self.betas, self.weight_decay, self.eps, state.t + 1
+        g = self.gradient(grad, phi)
+        if self.maximize:
+            g = -g
+        if lam != 0 and self.decoupled_weight_decay:
+            phi = phi * (1 - alpha * lam)
+        elif lam != 0:
+            g = g + lam * phi
+        new = {
+            "m": beta1 * state["m"] + (1 - beta1) * g,
+            "v": beta2 * state["v"] + (1 - beta2) * g * g,
+        }
+        if self.amsgrad:
+            new["v_max"] = np.maximum(state["v_max"], new["v"])
+        m_hat = new["m"] / (1 - beta1**t)
+        v_hat = new["v_max" if self.amsgrad else "v"] / (1 - beta2**t)
+        return phi - alpha * m_hat / (np.sqrt(v_hat) + eps), new
+
+
+@dataclass(frozen=True)
+class AdamW(Adam):
+    r"""AdamW (Loshchilov & Hutter, 2019), as ``torch.optim.AdamW``.
+
+    :class:`Adam` with decoupled weight decay: before the Adam step the
+    weights shrink, :math:`\phi_t \leftarrow (1 - \alpha\lambda)\,\phi_t`,
+    instead of :math:`\lambda\phi_t` being added to the gradient, where
+    the adaptive division would weaken it for coordinates with large
+    gradients. Default ``weight_decay=1e-2``.
+
+    Examples
+    --------
+    With a zero gradient only the decay acts:
+
+    >>> import numpy as np
+    >>> opt = AdamW(lr=0.1, weight_decay=0.5)
+    >>> opt.step(np.array([2.0]), np.array([0.0]), opt.init(np.array([2.0])))[0]
+    array([1.9])
+    """
+
+    weight_decay: float = 1e-2
+    decoupled_weight_decay: bool = field(default=True, init=False)
