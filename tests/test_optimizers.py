@@ -31,7 +31,8 @@ SCALE = np.array([1.0, 20.0])
 
 
 def bowl_grad(phi: Array) -> Array:
-    return SCALE * phi + 0.1 * phi**3
+    g: Array = SCALE * phi + 0.1 * phi**3
+    return g
 
 
 def run(opt: descend.Optimizer, phi0: Array, grad: GradFn, steps: int) -> Array:

@@ -17,6 +17,7 @@ True
 
 from descend._base import Gradient, LearningRate, Optimizer, State
 from descend.adaptive import Adagrad, Adam, AdamW, RMSprop
+from descend.fitting import Trajectory, fit
 from descend.optimizers import SGD, GradientDescent, Momentum, NesterovMomentum, NormalizedGradient
 
 __version__ = "0.1.0"
@@ -35,5 +36,7 @@ __all__ = [
     "Optimizer",
     "RMSprop",
     "State",
+    "Trajectory",
     "__version__",
+    "fit",
 ]

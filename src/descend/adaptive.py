@@ -240,7 +240,7 @@ class Adam(Optimizer):
     >>> import numpy as np
     >>> opt = Adam(lr=0.1)
     >>> phi = np.zeros(3)
-    >>> np.round(opt.step(phi, np.array([3.0, -2e-4, 5e3]), opt.init(phi))[0], 6)
+    >>> np.round(opt.step(phi, np.array([3.0, -0.02, 5e3]), opt.init(phi))[0], 6)
     array([-0.1,  0.1, -0.1])
     """
 

@@ -1,0 +1,282 @@
+r"""Minibatches: which examples each step of stochastic gradient descent sees.
+
+An epoch is one pass through a random permutation :math:`\pi` of the
+:math:`n` example indices, cut into consecutive batches of ``batch_size``
+positions. Batch :math:`b` covers the positions
+
+.. math::
+
+    \mathcal{R}_b = \{bB, bB + 1, \ldots, \min((b + 1)B, n) - 1\}
+
+of the permuted order (``batch_range``) and so the examples
+:math:`\mathcal{B}_b = \{\pi(r) : r \in \mathcal{R}_b\}` (``indices``), and
+the step uses the loss :math:`\sum_{i \in \mathcal{B}_b} l_i` of those
+examples only. With ``reshuffle=True`` every epoch draws a new permutation
+(as PyTorch's ``DataLoader(shuffle=True)`` does); with ``reshuffle=False`` one
+permutation is drawn once and reused, which is what the lecture's table shows.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from descend._validate import flag, integer
+
+__all__ = [
+    "Batch",
+    "RandomSource",
+    "batch_table",
+    "batches_per_epoch",
+    "format_batch",
+    "minibatches",
+]
+
+IntArray = NDArray[np.intp]
+RandomSource = int | np.random.Generator | np.random.RandomState | None
+"""What ``rng`` accepts: ``None``, an integer seed, a Generator or a legacy RandomState."""
+
+
+@dataclass(frozen=True, eq=False)
+class Batch:
+    r"""One minibatch of one epoch.
+
+    Attributes
+    ----------
+    step : int
+        Global step counter, starting at 0 and running on across epochs.
+    epoch : int
+        Epoch number, starting at 0.
+    batch : int
+        Batch number within the epoch, starting at 0.
+    batch_range : numpy.ndarray of int
+        Positions :math:`\mathcal{R}_b` in the epoch's permuted order
+        (read-only), e.g. ``[5 6 7 8 9]`` for the second batch of size 5.
+    indices : numpy.ndarray of int
+        The data indices :math:`\pi(\mathcal{R}_b)` of the examples in the
+        batch (read-only): use them as ``x[b.indices]``.
+
+    Notes
+    -----
+    Records compare by identity (``eq=False``) because they hold arrays;
+    compare the fields with :func:`numpy.array_equal` instead.
+    """
+
+    step: int
+    epoch: int
+    batch: int
+    batch_range: IntArray
+    indices: IntArray
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+def _generator(rng: object) -> np.random.Generator | np.random.RandomState:
+    """Turn ``rng`` into something with a ``permutation`` method."""
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, np.random.Generator | np.random.RandomState):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return np.random.default_rng(integer("rng", rng, low=0))
+    raise TypeError(
+        "rng must be None, a non-negative integer seed, a numpy.random.Generator or a "
+        f"numpy.random.RandomState, got {rng!r} of type {type(rng).__name__}"
+    )
+
+
+def batches_per_epoch(n: int, batch_size: int, drop_last: bool = False) -> int:
+    r"""Return the number of batches in one epoch.
+
+    .. math::
+
+        \left\lceil n / B \right\rceil \text{ batches, or }
+        \left\lfloor n / B \right\rfloor \text{ with ``drop_last``.}
+
+    Parameters
+    ----------
+    n : int
+        Number of examples, at least 1.
+    batch_size : int
+        Batch size :math:`B`, at least 1.
+    drop_last : bool, default False
+        Drop the last batch if it is shorter than ``batch_size``.
+
+    Returns
+    -------
+    int
+        Number of batches (0 if ``drop_last`` and ``batch_size > n``).
+
+    Examples
+    --------
+    >>> batches_per_epoch(30, 4), batches_per_epoch(30, 4, drop_last=True)
+    (8, 7)
+    """
+    n = integer("n", n, low=1)
+    batch_size = integer("batch_size", batch_size, low=1)
+    return n // batch_size if flag("drop_last", drop_last) else math.ceil(n / batch_size)
+
+
+def minibatches(
+    n: int,
+    batch_size: int,
+    *,
+    epochs: int = 1,
+    rng: RandomSource = None,
+    reshuffle: bool = True,
+    drop_last: bool = False,
+) -> Iterator[Batch]:
+    """Yield the minibatches of ``epochs`` passes through ``n`` examples.
+
+    Parameters
+    ----------
+    n : int
+        Number of examples, at least 1.
+    batch_size : int
+        Examples per batch, at least 1. A ``batch_size`` larger than ``n``
+        gives one short batch per epoch, as in PyTorch.
+    epochs : int, default 1
+        Number of passes through the data, at least 1.
+    rng : None, int, numpy.random.Generator or numpy.random.RandomState
+        Source of the permutations, drawn with ``rng.permutation(n)``.
+        ``None`` uses a fresh :func:`numpy.random.default_rng`, an integer is
+        a seed for it; a Generator or RandomState is used (and advanced) as is.
+    reshuffle : bool, default True
+        Draw a new permutation every epoch. If False, one permutation is drawn
+        before the first epoch and reused in every epoch.
+    drop_last : bool, default False
+        Skip the last batch of an epoch if it is shorter than ``batch_size``.
+
+    Yields
+    ------
+    Batch
+        ``Batch(step, epoch, batch, batch_range, indices)``.
+
+    Raises
+    ------
+    TypeError
+        If a size is not an integer, a flag not a bool, or ``rng`` of another type.
+    ValueError
+        If a size is below 1, or ``drop_last`` would leave no batch at all.
+
+    Examples
+    --------
+    The lecture's table: one permutation (seed 42), reused in every epoch.
+
+    >>> rng = np.random.RandomState(42)
+    >>> for b in minibatches(30, 5, epochs=2, rng=rng, reshuffle=False):
+    ...     if b.batch < 2:
+    ...         print(b.epoch, b.step, b.batch_range, b.indices)
+    0 0 [0 1 2 3 4] [27 15 23 17  8]
+    0 1 [5 6 7 8 9] [ 9 28 24 12  0]
+    1 6 [0 1 2 3 4] [27 15 23 17  8]
+    1 7 [5 6 7 8 9] [ 9 28 24 12  0]
+    """
+    n = integer("n", n, low=1)
+    batch_size = integer("batch_size", batch_size, low=1)
+    epochs = integer("epochs", epochs, low=1)
+    reshuffle = flag("reshuffle", reshuffle)
+    drop_last = flag("drop_last", drop_last)
+    generator = _generator(rng)
+    n_batches = batches_per_epoch(n, batch_size, drop_last)
+    if n_batches == 0:
+        raise ValueError(
+            f"drop_last=True with batch_size={batch_size} > n={n} leaves no batch at all; "
+            "use drop_last=False or a batch_size <= n"
+        )
+    return _batches(n, batch_size, epochs, generator, reshuffle, n_batches)
+
+
+def _batches(
+    n: int,
+    batch_size: int,
+    epochs: int,
+    rng: np.random.Generator | np.random.RandomState,
+    reshuffle: bool,
+    n_batches: int,
+) -> Iterator[Batch]:
+    """Generate the batches (arguments already checked)."""
+    step = 0
+    permutation = np.asarray(rng.permutation(n), dtype=np.intp)
+    for epoch in range(epochs):
+        if reshuffle and epoch > 0:
+            permutation = np.asarray(rng.permutation(n), dtype=np.intp)
+        for batch in range(n_batches):
+            batch_range = np.arange(batch * batch_size, min((batch + 1) * batch_size, n))
+            indices = permutation[batch_range]
+            batch_range.flags.writeable = False
+            indices.flags.writeable = False
+            yield Batch(step, epoch, batch, batch_range, indices)
+            step += 1
+
+
+def _ints(a: IntArray) -> str:
+    """Print an integer array as ``[27 15 8]``, independent of NumPy's print options."""
+    return "[" + " ".join(str(int(i)) for i in a) + "]"
+
+
+def format_batch(b: Batch) -> str:
+    """Return the lecture's one-line description of a batch.
+
+    Examples
+    --------
+    >>> b = next(minibatches(30, 5, rng=np.random.RandomState(42)))
+    >>> format_batch(b)
+    'Step 0, Batch # 0, Batch Range [0 1 2 3 4], Batch index: [27 15 23 17 8]'
+    """
+    if not isinstance(b, Batch):
+        raise TypeError(f"b must be a Batch, got {b!r} of type {type(b).__name__}")
+    return (
+        f"Step {b.step}, Batch # {b.batch}, Batch Range {_ints(b.batch_range)}, "
+        f"Batch index: {_ints(b.indices)}"
+    )
+
+
+def batch_table(
+    n: int,
+    batch_size: int,
+    *,
+    epochs: int = 1,
+    rng: RandomSource = None,
+    reshuffle: bool = True,
+    drop_last: bool = False,
+) -> str:
+    """Return the lecture's table of batches, one line per step.
+
+    Every epoch starts with an ``Epoch # e-----`` line, followed by one
+    :func:`format_batch` line per batch. The arguments are those of
+    :func:`minibatches`.
+
+    Examples
+    --------
+    >>> rng = np.random.RandomState(42)
+    >>> print(batch_table(30, 5, epochs=2, rng=rng, reshuffle=False))
+    Epoch # 0-----
+    Step 0, Batch # 0, Batch Range [0 1 2 3 4], Batch index: [27 15 23 17 8]
+    Step 1, Batch # 1, Batch Range [5 6 7 8 9], Batch index: [9 28 24 12 0]
+    Step 2, Batch # 2, Batch Range [10 11 12 13 14], Batch index: [4 16 5 13 11]
+    Step 3, Batch # 3, Batch Range [15 16 17 18 19], Batch index: [22 1 2 25 3]
+    Step 4, Batch # 4, Batch Range [20 21 22 23 24], Batch index: [21 26 18 29 20]
+    Step 5, Batch # 5, Batch Range [25 26 27 28 29], Batch index: [7 10 14 19 6]
+    Epoch # 1-----
+    Step 6, Batch # 0, Batch Range [0 1 2 3 4], Batch index: [27 15 23 17 8]
+    Step 7, Batch # 1, Batch Range [5 6 7 8 9], Batch index: [9 28 24 12 0]
+    Step 8, Batch # 2, Batch Range [10 11 12 13 14], Batch index: [4 16 5 13 11]
+    Step 9, Batch # 3, Batch Range [15 16 17 18 19], Batch index: [22 1 2 25 3]
+    Step 10, Batch # 4, Batch Range [20 21 22 23 24], Batch index: [21 26 18 29 20]
+    Step 11, Batch # 5, Batch Range [25 26 27 28 29], Batch index: [7 10 14 19 6]
+    """
+    lines: list[str] = []
+    for b in minibatches(
+        n, batch_size, epochs=epochs, rng=rng, reshuffle=reshuffle, drop_last=drop_last
+    ):
+        if b.batch == 0:
+            lines.append(f"Epoch # {b.epoch}-----")
+        lines.append(format_batch(b))
+    return "\n".join(lines)
