@@ -432,7 +432,7 @@ fractions = st.floats(min_value=1e-3, max_value=1.0)
 
 pure_schedules = st.one_of(
     st.builds(FixedLR, lrs),
-    st.builds(StepLR, lrs, st.integers(1, 50), st.floats(min_value=0.01, max_value=2.0)),
+    st.builds(StepLR, lrs, st.integers(1, 50), st.floats(min_value=0.01, max_value=1.0)),
     st.builds(MultiStepLR, lrs, st.lists(st.integers(1, 500), unique=True).map(sorted), decays),
     st.builds(ExponentialLR, lrs, decays),
     st.builds(CosineAnnealingLR, lrs, st.integers(1, 300), st.floats(0.0, 1.0)),
@@ -587,3 +587,16 @@ def test_plateau_lr_never_increases_stays_above_min_lr_and_replays_after_reset(
     assert all(v >= min(lr, min_lr) for v in path)
     s.reset()
     assert [s.step(loss) for loss in losses] == history
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        StepLR(1.0, step_size=1, gamma=2.0),
+        ExponentialLR(1.0, gamma=1.5),
+        MultiStepLR(1e300, [1], 1e10),
+    ],
+)
+def test_a_growing_schedule_that_overflows_says_so(schedule: Any) -> None:
+    with pytest.raises(ValueError, match="overflows a float at t="):
+        [schedule(t) for t in range(0, 5000, 7)]

@@ -109,7 +109,7 @@ def fit(
 
     .. math:: \phi_{t+1} = \text{rule}(\phi_t, \nabla L[\phi_t]).
 
-    Minibatches (``batch_size=B``, ``problem`` a :class:`Dataset` such as
+    Minibatches (``batch_size=B``, ``problem`` a ``Dataset`` (``len`` and ``subset``) such as
     :class:`~descend.landscapes.DataLoss`): ``epochs`` passes over the data,
     each step using the gradient of the loss on one batch
     :math:`\mathcal B_t` drawn by :func:`~descend.minibatches.minibatches`,

@@ -230,7 +230,7 @@ def naive_bce(p: FloatArray, y: FloatArray) -> FloatArray:
 class Model(ABC):
     r"""A model :math:`f[x, \phi]` with a loss :math:`L[\phi] = \sum_i l_i` on data.
 
-    Subclasses write the formulas :meth:`_f`, :meth:`_l` and :meth:`_dl` on
+    Subclasses write the formulas ``_f``, ``_l`` and ``_dl`` on
     broadcasting arrays; the public methods check the arguments and reduce.
 
     Parameters

@@ -80,6 +80,20 @@ def _t(t: int) -> int:
     return integer("t", t, 0)
 
 
+def _decayed(lr: float, gamma: float, k: int, t: int) -> float:
+    r""":math:`\alpha_0 \gamma^k`, with a clear error where a growing schedule overflows."""
+    try:
+        value = lr * gamma**k
+        if math.isfinite(value):
+            return value
+        raise OverflowError
+    except OverflowError:
+        raise ValueError(
+            f"the learning rate {lr} * {gamma}**{k} overflows a float at t={t}; "
+            "a schedule with gamma > 1 grows without bound"
+        ) from None
+
+
 def _fraction(name: str, value: object, *, one_allowed: bool) -> float:
     """Return ``value`` in ``(0, 1]`` (or ``(0, 1)``)."""
     x = real(name, value)
@@ -173,7 +187,7 @@ class StepLR:
         _set(self, "gamma", positive("gamma", self.gamma))
 
     def __call__(self, t: int) -> float:
-        return self.lr * self.gamma ** (_t(t) // self.step_size)
+        return _decayed(self.lr, self.gamma, _t(t) // self.step_size, t)
 
 
 @dataclass(frozen=True)
@@ -210,7 +224,7 @@ class MultiStepLR:
         _set(self, "gamma", positive("gamma", self.gamma))
 
     def __call__(self, t: int) -> float:
-        return self.lr * self.gamma ** bisect_right(self.milestones, _t(t))
+        return _decayed(self.lr, self.gamma, bisect_right(self.milestones, _t(t)), t)
 
 
 @dataclass(frozen=True)
@@ -244,7 +258,7 @@ class ExponentialLR:
         _set(self, "gamma", positive("gamma", self.gamma))
 
     def __call__(self, t: int) -> float:
-        return self.lr * self.gamma ** _t(t)
+        return _decayed(self.lr, self.gamma, _t(t), t)
 
 
 @dataclass(frozen=True)
