@@ -1,4 +1,7 @@
-"""Developer tasks: ``nox`` runs tests, lint and typecheck; ``nox -s golden`` regenerates data.
+"""Developer tasks: ``nox`` runs tests, lint, typecheck, builds the site and tests it.
+
+``nox -s docs`` builds the site, ``nox -s docs-live`` serves it with live
+reload, ``nox -s golden`` regenerates the torch reference data.
 
 Each session builds its own virtualenv under ``.nox/`` with the running
 Python, using uv when it is installed (``pip install "nox[uv]"``) and
@@ -8,17 +11,20 @@ virtualenv otherwise. Arguments after ``--`` go to the tool, e.g.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nox
 
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs", "site"]
+
+DOCS_GENERATED = ["docs/_build", "docs/auto_examples", "docs/generated", "docs/gen_modules"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 EXTRAS = PYPROJECT["project"]["optional-dependencies"]
-LINT_PATHS = ["src", "tests", "scripts", "gallery", "benchmarks", "noxfile.py"]
+LINT_PATHS = ["src", "tests", "scripts", "gallery", "benchmarks", "docs/conf.py", "noxfile.py"]
 
 
 @nox.session
@@ -44,6 +50,51 @@ def typecheck(session: nox.Session) -> None:
     """Mypy --strict on the files listed in pyproject.toml (src and tests)."""
     session.install("-e", ".[typecheck]")
     session.run("mypy", "--strict", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site (gallery executed), nitpicky, every warning an error.
+
+    ``nox -s docs -- clean`` first removes everything the build generated,
+    for a build from a clean tree; other arguments go to sphinx-build.
+    """
+    session.install("-e", ".[docs]")
+    args = list(session.posargs)
+    if "clean" in args:
+        args.remove("clean")
+        for path in DOCS_GENERATED:
+            shutil.rmtree(path, ignore_errors=True)
+    session.run("python", "scripts/fetch_mathjax.py")
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-n", "-b", "html",
+        "-d", "docs/_build/doctrees", "docs", "docs/_build/html", *args,
+    )  # fmt: skip
+    index = Path("docs/_build/html/index.html").resolve()
+    session.log(f"The site is built: open {index.as_uri()}")
+
+
+@nox.session(name="docs-live")
+def docs_live(session: nox.Session) -> None:
+    """Serve the site with live reload (rebuilds on changes to docs, src and gallery)."""
+    session.install("-e", ".[docs,docs-live]")
+    session.run("python", "scripts/fetch_mathjax.py")
+    ignores = [f"--ignore={p}" for p in DOCS_GENERATED[1:]]
+    session.run(
+        "sphinx-autobuild", "docs", "docs/_build/html", "-d", "docs/_build/doctrees",
+        "--watch", "src", "--watch", "gallery", *ignores,
+        "--ignore=docs/_static/mathjax", "--ignore=docs/sg_execution_times.rst",
+        *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session
+def site(session: nox.Session) -> None:
+    """Test the built site: browser checks, offline assets, every example as script and notebook."""
+    if not Path("docs/_build/html/index.html").exists():
+        session.error("Build the site first: nox -s docs")
+    session.install("-e", ".[site]")
+    session.run("pytest", "-m", "site", "tests/website", *session.posargs)
 
 
 # pip, not uv: pip's config on the dev machines points at the local CPU wheel of

@@ -8,6 +8,7 @@ warning is an error (``sphinx-build -W -n``).
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -110,15 +111,30 @@ GALLERY_SECTIONS = [
 ]
 
 
-def reset_style(gallery_conf: object, fname: str) -> None:
-    """Before every example: the gallery's matplotlib style (one look everywhere)."""
-    import matplotlib
+_FILTERS_OUTSIDE_EXAMPLES: list[object] = []
 
-    matplotlib.use("agg")
-    matplotlib.rcdefaults()
-    from descend.plotting import use_style
 
-    use_style()
+def reset_example(gallery_conf: object, fname: str, when: str) -> None:
+    """Around every example: the gallery's matplotlib style, and warnings as errors.
+
+    Before an example runs, matplotlib is reset to the gallery's look and
+    every warning becomes an exception, so an example that warns (an
+    overflow, a deprecated call, a matplotlib layout problem) fails the
+    build; afterwards the build's own warning filters are restored.
+    """
+    if when == "before":
+        import matplotlib
+
+        matplotlib.use("agg")
+        matplotlib.rcdefaults()
+        from descend.plotting import use_style
+
+        use_style()
+        _FILTERS_OUTSIDE_EXAMPLES[:] = warnings.filters[:]
+        warnings.simplefilter("error")
+    else:
+        warnings.filters[:] = _FILTERS_OUTSIDE_EXAMPLES  # type: ignore[index]
+        warnings._filters_mutated()  # type: ignore[attr-defined]
 
 
 sphinx_gallery_conf = {
@@ -127,8 +143,8 @@ sphinx_gallery_conf = {
     "subsection_order": ExplicitOrder(GALLERY_SECTIONS),
     "within_subsection_order": FileNameSortKey,
     "filename_pattern": r"/plot_",
-    "reset_modules": ("matplotlib", reset_style),
-    "reset_modules_order": "before",
+    "reset_modules": ("matplotlib", reset_example),
+    "reset_modules_order": "both",
     "only_warn_on_example_error": False,
     "abort_on_example_error": True,
     "remove_config_comments": True,
@@ -148,15 +164,13 @@ sphinx_gallery_conf = {
     "inspect_global_variables": False,
 }
 
-# Any warning inside an example fails the build (sphinx-gallery runs them in this process).
-warnings.filterwarnings("error", category=UserWarning, module=r"matplotlib\..*")
-warnings.filterwarnings("error", category=RuntimeWarning)
 os.environ.setdefault("PYTHONHASHSEED", "0")
 
 # -- HTML ----------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "descend: how models are fitted"
 html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 html_css_files = ["custom.css"]
 html_theme_options = {
     "show_toc_level": 2,
@@ -165,7 +179,28 @@ html_theme_options = {
     "navigation_with_keys": False,
     "home_page_in_toc": True,
 }
+# Light/dark follows the reader's system until they pick one (the switcher is in the header).
+html_context = {"default_mode": "auto"}
 html_last_updated_fmt = None
 html_show_sourcelink = False
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
+
+
+# -- Offline animations --------------------------------------------------------------------
+# matplotlib's jshtml player links Font Awesome 4 from a CDN for its button icons. The site
+# must not load anything from another host, so the link is dropped and _static/custom.css
+# draws the buttons' icons with plain Unicode glyphs instead.
+_FONT_AWESOME_CDN = re.compile(
+    r"<link\s+rel=\"stylesheet\"\s+href=\"https://[^\"]*font-awesome[^\"]*\">"
+)
+
+
+def _drop_cdn_links(app: object, docname: str, source: list[str]) -> None:
+    if docname.startswith("auto_examples/"):
+        source[0] = _FONT_AWESOME_CDN.sub("", source[0])
+
+
+def setup(app: object) -> None:
+    """Register the build hooks of this site."""
+    app.connect("source-read", _drop_cdn_links)  # type: ignore[attr-defined]

@@ -107,7 +107,8 @@ class Optimizer(ABC):
 
     def lr_at(self, t: int) -> float:
         r"""The learning rate :math:`\alpha_t` used by step ``t`` (0-based)."""
-        return float(self.lr(t)) if isinstance(self.lr, Schedule) else float(self.lr)
+        lr = self.lr
+        return float(lr) if isinstance(lr, int | float) else float(lr(t))
 
     def step(self, phi: FloatArray, grad: Gradient, state: State) -> tuple[FloatArray, State]:
         """Take one step: return the new parameters and the new state.

@@ -211,7 +211,8 @@ class FixedStep(_Formula):
     :math:`\phi_0` and a steep one across :math:`\phi_1`, condition number 16.
     Gradient descent with a fixed step :math:`\alpha` oscillates across
     :math:`\phi_1` for :math:`\alpha > 2/4 = 0.5` (the loss is bounded, so it
-    settles into a two-cycle rather than diverging) and creeps along
+    does not diverge: just above 0.5 it settles into a two-cycle, for larger
+    :math:`\alpha` it keeps bouncing irregularly) and creeps along
     :math:`\phi_0` by a factor :math:`1 - \alpha/4 \ge 7/8` per step for
     smaller :math:`\alpha`.
 

@@ -74,7 +74,8 @@ class SGD(Optimizer):
     The momentum buffer starts as the first gradient, not zero. With
     ``momentum=0`` this is :class:`GradientDescent`; with ``momentum=beta``
     and ``lr=alpha * (1 - beta)`` it traces the same path as
-    :class:`Momentum` ``(alpha, beta)`` after the first step.
+    :class:`Momentum` ``(alpha, beta)``, step for step from the first
+    (:math:`m_t = (1-\beta) b_t`).
 
     Parameters
     ----------

@@ -136,7 +136,8 @@ def path(
     r"""Draw a trajectory through :math:`(\phi_0, \phi_1)`: start ``o``, end ``*``."""
     phi = run.phi if isinstance(run, Trajectory) else np.asarray(run)
     c = color or (color_of(optimizer) if optimizer is not None else None)
-    (line,) = ax.plot(phi[:, 0], phi[:, 1], "-", color=c, label=label, **kwargs)
+    kwargs.setdefault("linestyle", "-")
+    (line,) = ax.plot(phi[:, 0], phi[:, 1], color=c, label=label, **kwargs)
     if markers:
         ax.plot(phi[:, 0], phi[:, 1], ".", color=line.get_color(), markersize=3)
     ax.plot(phi[0, 0], phi[0, 1], "o", color=line.get_color(), markeredgecolor="white")
