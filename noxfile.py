@@ -24,7 +24,16 @@ DOCS_GENERATED = ["docs/_build", "docs/auto_examples", "docs/generated", "docs/g
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 EXTRAS = PYPROJECT["project"]["optional-dependencies"]
-LINT_PATHS = ["src", "tests", "scripts", "gallery", "benchmarks", "docs/conf.py", "noxfile.py"]
+LINT_PATHS = [
+    "src",
+    "tests",
+    "scripts",
+    "gallery",
+    "benchmarks",
+    "docs/conf.py",
+    "docs/_ext",
+    "noxfile.py",
+]
 
 
 @nox.session
@@ -93,7 +102,7 @@ def site(session: nox.Session) -> None:
     """Test the built site: browser checks, offline assets, every example as script and notebook."""
     if not Path("docs/_build/html/index.html").exists():
         session.error("Build the site first: nox -s docs")
-    session.install("-e", ".[site]")
+    session.install("-e", ".[docs,site]")
     session.run("pytest", "-m", "site", "tests/website", *session.posargs)
 
 

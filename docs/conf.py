@@ -8,8 +8,7 @@ warning is an error (``sphinx-build -W -n``).
 from __future__ import annotations
 
 import os
-import re
-import warnings
+import sys
 from pathlib import Path
 
 from sphinx_gallery.sorting import ExplicitOrder, FileNameSortKey
@@ -18,6 +17,8 @@ import descend
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE / "_ext"))
+from gallery_hooks import reset_example  # noqa: E402
 
 project = "descend"
 author = "the descend developers"
@@ -26,6 +27,7 @@ release = descend.__version__
 version = release
 
 extensions = [
+    "gallery_hooks",  # docs/_ext: warnings fail examples, no CDN links in animations
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
@@ -111,32 +113,6 @@ GALLERY_SECTIONS = [
 ]
 
 
-_FILTERS_OUTSIDE_EXAMPLES: list[object] = []
-
-
-def reset_example(gallery_conf: object, fname: str, when: str) -> None:
-    """Around every example: the gallery's matplotlib style, and warnings as errors.
-
-    Before an example runs, matplotlib is reset to the gallery's look and
-    every warning becomes an exception, so an example that warns (an
-    overflow, a deprecated call, a matplotlib layout problem) fails the
-    build; afterwards the build's own warning filters are restored.
-    """
-    if when == "before":
-        import matplotlib
-
-        matplotlib.use("agg")
-        matplotlib.rcdefaults()
-        from descend.plotting import use_style
-
-        use_style()
-        _FILTERS_OUTSIDE_EXAMPLES[:] = warnings.filters[:]
-        warnings.simplefilter("error")
-    else:
-        warnings.filters[:] = _FILTERS_OUTSIDE_EXAMPLES  # type: ignore[index]
-        warnings._filters_mutated()  # type: ignore[attr-defined]
-
-
 sphinx_gallery_conf = {
     "examples_dirs": "../gallery",
     "gallery_dirs": "auto_examples",
@@ -167,6 +143,10 @@ sphinx_gallery_conf = {
 os.environ.setdefault("PYTHONHASHSEED", "0")
 
 # -- HTML ----------------------------------------------------------------------------------
+# sphinx-book-theme: made for textbook-like sites (Jupyter Book uses it): a left table of
+# contents of the whole course, a right one of the page, wide figures, MathJax-friendly
+# typography, search and a light/dark switcher; it is built on the well-maintained
+# pydata-sphinx-theme and bundles its assets (nothing from a CDN).
 html_theme = "sphinx_book_theme"
 html_title = "descend: how models are fitted"
 html_static_path = ["_static"]
@@ -185,22 +165,3 @@ html_last_updated_fmt = None
 html_show_sourcelink = False
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
-
-
-# -- Offline animations --------------------------------------------------------------------
-# matplotlib's jshtml player links Font Awesome 4 from a CDN for its button icons. The site
-# must not load anything from another host, so the link is dropped and _static/custom.css
-# draws the buttons' icons with plain Unicode glyphs instead.
-_FONT_AWESOME_CDN = re.compile(
-    r"<link\s+rel=\"stylesheet\"\s+href=\"https://[^\"]*font-awesome[^\"]*\">"
-)
-
-
-def _drop_cdn_links(app: object, docname: str, source: list[str]) -> None:
-    if docname.startswith("auto_examples/"):
-        source[0] = _FONT_AWESOME_CDN.sub("", source[0])
-
-
-def setup(app: object) -> None:
-    """Register the build hooks of this site."""
-    app.connect("source-read", _drop_cdn_links)  # type: ignore[attr-defined]

@@ -20,9 +20,10 @@ ends at a cliff where they diverge; Adam has a wide band, and no cliff.
 # classic :math:`(-1.2, 1)` and only need each run's final loss, so a bare
 # loop of :meth:`~descend.Optimizer.step` is enough (this is what
 # :func:`descend.fit` does, minus the bookkeeping). A run that overflows is
-# stopped and recorded as diverged; the overflow itself is expected, so the
-# loop runs inside ``np.errstate(over="ignore", invalid="ignore")`` to keep
-# NumPy from warning about it.
+# recorded as diverged: the first step that meets an inf or NaN raises
+# :class:`descend.NonFiniteError`, saying which step it was, so a diverging
+# run stops instead of spreading NaN. (The gradient is evaluated here, outside
+# the optimizer, so its overflow is silenced with ``np.errstate``.)
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -44,12 +45,13 @@ optimizers = {
 def final_loss(opt):
     """Loss after ``steps`` steps of ``opt`` from ``start`` (NaN if it diverged)."""
     phi, state = start.copy(), opt.init(start)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(steps):
-            phi, state = opt.step(phi, problem.grad(phi), state)
-            if not np.all(np.isfinite(phi)):
-                return np.nan
-        loss = problem.loss(phi)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(steps):
+                phi, state = opt.step(phi, problem.grad(phi), state)
+            loss = problem.loss(phi)
+    except descend.NonFiniteError:
+        return np.nan
     return loss if np.isfinite(loss) else np.nan
 
 

@@ -15,23 +15,27 @@ the algorithm.
 True
 """
 
-from descend._base import Gradient, LearningRate, Optimizer, State
+__version__ = "0.1.0"
+
+from descend._base import Gradient, LearningRate, NonFiniteError, NonFiniteWarning, Optimizer, State
 from descend.adaptive import Adagrad, Adam, AdamW, RMSprop
+from descend.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from descend.fitting import Trajectory, fit
 from descend.optimizers import SGD, GradientDescent, Momentum, NesterovMomentum, NormalizedGradient
-
-__version__ = "0.1.0"
 
 __all__ = [
     "SGD",
     "Adagrad",
     "Adam",
     "AdamW",
+    "CheckpointError",
     "Gradient",
     "GradientDescent",
     "LearningRate",
     "Momentum",
     "NesterovMomentum",
+    "NonFiniteError",
+    "NonFiniteWarning",
     "NormalizedGradient",
     "Optimizer",
     "RMSprop",
@@ -39,4 +43,6 @@ __all__ = [
     "Trajectory",
     "__version__",
     "fit",
+    "load_checkpoint",
+    "save_checkpoint",
 ]

@@ -15,10 +15,11 @@ look-ahead) need.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
@@ -40,8 +41,9 @@ class State:
     Parameters
     ----------
     optimizer
-        Name of the optimizer class that made this state; ``step`` refuses a
-        state made by another class.
+        The optimizer that made this state (its class and hyperparameters
+        travel with the state into checkpoints); ``step`` refuses a state
+        made by another class.
     t
         Number of steps taken so far (the first step sees ``t = 0`` and
         leaves ``t = 1``).
@@ -50,7 +52,7 @@ class State:
         momentum), ``v`` (second moment), and so on.
     """
 
-    optimizer: str
+    optimizer: Optimizer
     t: int
     buffers: Mapping[str, FloatArray]
 
@@ -68,6 +70,30 @@ class State:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class NonFiniteError(FloatingPointError):
+    """A step met NaN or inf in the gradient, the parameters or the state."""
+
+
+class NonFiniteWarning(RuntimeWarning):
+    """A step was skipped because of NaN or inf (``nonfinite="skip"``)."""
+
+
+class _NonFiniteGradientError(Exception):
+    """Raised inside ``update`` by :meth:`Optimizer.gradient`, handled by ``step``."""
+
+
+def _nonfinite(name: str, a: FloatArray) -> str | None:
+    """Describe the NaN and inf entries of ``a``, or None if it is all finite."""
+    if np.isfinite(a).all():
+        return None
+    n_bad = int(np.count_nonzero(~np.isfinite(a)))
+    n_nan = int(np.count_nonzero(np.isnan(a)))
+    return (
+        f"{name} has {n_bad} non-finite entr{'y' if n_bad == 1 else 'ies'} "
+        f"({n_nan} NaN, {n_bad - n_nan} inf) out of {a.size}"
+    )
 
 
 def learning_rate(name: str, lr: object) -> LearningRate:
@@ -90,6 +116,16 @@ class Optimizer(ABC):
     needs_callable: ClassVar[bool] = False
 
     lr: LearningRate
+    #: What a step does when the gradient, the parameters or a buffer hold NaN
+    #: or inf: ``"raise"`` a :class:`NonFiniteError` naming the step and the
+    #: entries (default), or ``"skip"`` the step (parameters and state stay as
+    #: they were, and a :class:`NonFiniteWarning` says so).
+    nonfinite: Literal["raise", "skip"] = field(default="raise", kw_only=True)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lr", learning_rate("lr", self.lr))
+        if self.nonfinite not in ("raise", "skip"):
+            raise ValueError(f"nonfinite must be 'raise' or 'skip', got {self.nonfinite!r}")
 
     @property
     def buffer_names(self) -> tuple[str, ...]:
@@ -103,7 +139,7 @@ class Optimizer(ABC):
     def init(self, phi: FloatArray) -> State:
         """Return the state before the first step for parameters like ``phi``."""
         phi = check.float_array("phi", phi)
-        return State(type(self).__name__, 0, self.initial_buffers(phi))
+        return State(self, 0, self.initial_buffers(phi))
 
     def lr_at(self, t: int) -> float:
         r"""The learning rate :math:`\alpha_t` used by step ``t`` (0-based)."""
@@ -122,14 +158,38 @@ class Optimizer(ABC):
                 f"{type(self).__name__} evaluates the gradient at a look-ahead point, so grad "
                 f"must be a callable phi -> gradient, got an array of type {type(grad).__name__}"
             )
-        new_phi, buffers = self.update(phi, grad, state, self.lr_at(state.t))
-        return new_phi, State(state.optimizer, state.t + 1, buffers)
+        if (problem := _nonfinite("phi", phi)) is not None:
+            raise NonFiniteError(f"step {state.t} of {type(self).__name__}: {problem}")
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                new_phi, buffers = self.update(phi, grad, state, self.lr_at(state.t))
+            problem = _nonfinite("the new phi", new_phi) or next(
+                (p for k, b in buffers.items() if (p := _nonfinite(f"state buffer {k!r}", b))),
+                None,
+            )
+        except _NonFiniteGradientError as err:
+            problem = str(err)
+        if problem is None:
+            return new_phi, State(self, state.t + 1, buffers)
+        where = f"step {state.t} of {type(self).__name__}: {problem}"
+        if self.nonfinite == "raise":
+            raise NonFiniteError(
+                f"{where}. A learning rate too large, or a loss that overflows, makes "
+                "this; pass nonfinite='skip' to skip such steps instead"
+            )
+        warnings.warn(f"{where}; step skipped", NonFiniteWarning, stacklevel=2)
+        return phi.copy(), state
 
     def gradient(self, grad: Gradient, phi: FloatArray) -> FloatArray:
-        """The gradient at ``phi``: ``grad`` itself, or ``grad(phi)`` if callable."""
+        """The gradient at ``phi``: ``grad`` itself, or ``grad(phi)`` if callable.
+
+        Checked: a float array of ``phi``'s shape with finite entries.
+        """
         g = grad(phi) if callable(grad) else grad
         g = check.float_array("grad", g)
         check.same_shape("grad", g, "phi", phi)
+        if (problem := _nonfinite("the gradient", g)) is not None:
+            raise _NonFiniteGradientError(problem)
         return g
 
     @abstractmethod
@@ -148,10 +208,10 @@ class Optimizer(ABC):
                 f"state must be a State made by {type(self).__name__}.init, "
                 f"got {type(state).__name__}"
             )
-        if state.optimizer != type(self).__name__:
+        if type(state.optimizer) is not type(self):
             raise ValueError(
-                f"state was made by {state.optimizer}, not {type(self).__name__}; "
-                f"call {type(self).__name__}.init(phi) for a fresh state"
+                f"state was made by {type(state.optimizer).__name__}, not "
+                f"{type(self).__name__}; call {type(self).__name__}.init(phi) for a fresh state"
             )
         if tuple(state.buffers) != self.buffer_names:
             raise ValueError(

@@ -15,7 +15,7 @@ from dataclasses import KW_ONLY, dataclass, field
 import numpy as np
 
 from descend import _validate as check
-from descend._base import Gradient, LearningRate, Optimizer, State, learning_rate
+from descend._base import Gradient, LearningRate, Optimizer, State
 from descend._validate import FloatArray
 
 __all__ = ["Adagrad", "Adam", "AdamW", "RMSprop"]
@@ -70,7 +70,7 @@ class Adagrad(Optimizer):
     maximize: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", learning_rate("lr", self.lr))
+        super().__post_init__()
         object.__setattr__(self, "lr_decay", check.at_least("lr_decay", self.lr_decay, 0.0))
         wd = check.at_least("weight_decay", self.weight_decay, 0.0)
         object.__setattr__(self, "weight_decay", wd)
@@ -158,7 +158,7 @@ class RMSprop(Optimizer):
     maximize: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", learning_rate("lr", self.lr))
+        super().__post_init__()
         object.__setattr__(self, "alpha", check.in_range("alpha", self.alpha, 0.0, 1.0))
         object.__setattr__(self, "eps", check.positive("eps", self.eps))
         wd = check.at_least("weight_decay", self.weight_decay, 0.0)
@@ -254,7 +254,7 @@ class Adam(Optimizer):
     decoupled_weight_decay: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", learning_rate("lr", self.lr))
+        super().__post_init__()
         if not isinstance(self.betas, tuple | list) or len(self.betas) != 2:
             raise TypeError(f"betas must be a pair (beta1, beta2), got {self.betas!r}")
         beta1 = check.in_range("betas[0]", self.betas[0], 0.0, 1.0)

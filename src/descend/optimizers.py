@@ -15,7 +15,7 @@ from typing import ClassVar, Literal
 import numpy as np
 
 from descend import _validate as check
-from descend._base import Gradient, LearningRate, Optimizer, State, learning_rate
+from descend._base import Gradient, LearningRate, Optimizer, State
 from descend._validate import FloatArray
 
 __all__ = ["SGD", "GradientDescent", "Momentum", "NesterovMomentum", "NormalizedGradient"]
@@ -47,7 +47,7 @@ class GradientDescent(Optimizer):
     lr: LearningRate
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", learning_rate("lr", self.lr))
+        super().__post_init__()
 
     def update(
         self, phi: FloatArray, grad: Gradient, state: State, alpha: float
@@ -112,7 +112,7 @@ class SGD(Optimizer):
     maximize: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", learning_rate("lr", self.lr))
+        super().__post_init__()
         object.__setattr__(self, "momentum", check.at_least("momentum", self.momentum, 0.0))
         object.__setattr__(self, "dampening", check.at_least("dampening", self.dampening, 0.0))
         wd = check.at_least("weight_decay", self.weight_decay, 0.0)
@@ -180,7 +180,7 @@ class Momentum(Optimizer):
     beta: float = 0.9
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", learning_rate("lr", self.lr))
+        super().__post_init__()
         object.__setattr__(self, "beta", check.in_range("beta", self.beta, 0.0, 1.0))
 
     @property
@@ -241,7 +241,7 @@ class NesterovMomentum(Optimizer):
     beta: float = 0.9
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", learning_rate("lr", self.lr))
+        super().__post_init__()
         object.__setattr__(self, "beta", check.in_range("beta", self.beta, 0.0, 1.0))
 
     @property
@@ -303,7 +303,7 @@ class NormalizedGradient(Optimizer):
     norm: Literal["coordinate", "global"] = "coordinate"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", learning_rate("lr", self.lr))
+        super().__post_init__()
         object.__setattr__(self, "eps", check.positive("eps", self.eps))
         if self.norm not in ("coordinate", "global"):
             raise ValueError(f"norm must be 'coordinate' or 'global', got {self.norm!r}")

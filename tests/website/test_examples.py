@@ -20,14 +20,23 @@ def test_the_gallery_has_an_example_for_every_topic() -> None:
     assert len(SCRIPTS) >= 17
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=[s.name for s in SCRIPTS])
-def test_example_runs_as_a_plain_script_without_warnings(script: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
-    result = subprocess.run(
+def _run(script: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    # A random hash seed on purpose: output must not depend on set or dict order.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+    env["MPLBACKEND"] = "Agg"
+    return subprocess.run(
         [sys.executable, "-W", "error", str(script)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[s.name for s in SCRIPTS])
+def test_example_runs_as_a_plain_script_without_warnings_and_reproducibly(
+    script: Path, tmp_path: Path
+) -> None:
+    first, second = _run(script, tmp_path), _run(script, tmp_path)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert first.stdout == second.stdout, "two runs printed different numbers"
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[s.name for s in SCRIPTS])
@@ -49,15 +58,22 @@ def test_downloaded_notebook_runs_top_to_bottom(script: Path, tmp_path: Path) ->
     assert errors == []
 
 
-def test_examples_are_reproducible(tmp_path: Path) -> None:
-    # Two runs of a seeded stochastic example print exactly the same thing.
-    script = GALLERY / "04_sgd" / "plot_batches_and_epochs.py"
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    runs = [
-        subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
-                       capture_output=True, text=True, check=True).stdout
-        for _ in range(2)
-    ]  # fmt: skip
-    assert runs[0] == runs[1]
-    assert "Batch index: [27 15 23 17 8]" in runs[0]
+def test_the_lecture_batch_table_is_printed_exactly(tmp_path: Path) -> None:
+    out = _run(GALLERY / "04_sgd" / "plot_batches_and_epochs.py", tmp_path).stdout
+    assert "Step 0, Batch # 0, Batch Range [0 1 2 3 4], Batch index: [27 15 23 17 8]" in out
+    assert "Step 6, Batch # 0, Batch Range [0 1 2 3 4], Batch index: [27 15 23 17 8]" in out
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[s.name for s in SCRIPTS])
+def test_notebook_text_has_math_jupyter_can_render(script: Path) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    notebook = BUILT_EXAMPLES / script.relative_to(GALLERY).with_suffix(".ipynb")
+    nb = nbformat.read(notebook, as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    # reST math must have become $...$ / $$...$$, which Jupyter's MathJax renders.
+    assert ":math:" not in text
+    assert ".. math::" not in text
+    source = script.read_text(encoding="utf-8")
+    if ":math:" in source or ".. math::" in source:
+        assert "$" in text
     assert ROOT.exists()

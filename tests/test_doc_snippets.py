@@ -1,0 +1,38 @@
+"""The code on the docs pages and in the README runs as printed.
+
+Each page's ```python blocks are run in order, in one namespace, in a fresh
+interpreter (matplotlib without a display), as a reader would paste them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = sorted([*(ROOT / "docs").glob("*.md"), ROOT / "README.md"])
+BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+WITH_CODE = [p for p in PAGES if BLOCK.search(p.read_text(encoding="utf-8"))]
+
+
+def test_the_pages_with_code_are_found() -> None:
+    names = {p.name for p in WITH_CODE}
+    assert {"library.md", "index.md", "README.md"} <= names
+
+
+@pytest.mark.parametrize("page", WITH_CODE, ids=[p.name for p in WITH_CODE])
+def test_python_blocks_on_the_page_run(page: Path, tmp_path: Path) -> None:
+    code = "\n\n".join(BLOCK.findall(page.read_text(encoding="utf-8")))
+    script = tmp_path / f"{page.stem}.py"
+    script.write_text(code, encoding="utf-8")
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, "-W", "error", str(script)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]

@@ -1,0 +1,60 @@
+"""The docs build refuses a broken example: one that raises or only warns fails the build."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.site
+
+CONF = """
+import sys
+sys.path.insert(0, {ext!r})
+from gallery_hooks import reset_example
+extensions = ["gallery_hooks", "sphinx_gallery.gen_gallery"]
+exclude_patterns = ["gallery"]
+suppress_warnings = ["config.cache"]
+sphinx_gallery_conf = {{
+    "examples_dirs": "gallery", "gallery_dirs": "auto_examples", "filename_pattern": "/plot_",
+    "reset_modules": ("matplotlib", reset_example), "reset_modules_order": "both",
+    "abort_on_example_error": True, "write_computation_times": False,
+}}
+"""
+
+EXAMPLES = {
+    "clean": "print('fine')",
+    "warns": "import numpy as np\nprint(np.log(np.zeros(1)))",
+    "user_warning": "import warnings\nwarnings.warn('deprecated thing')",
+    "raises": "raise RuntimeError('broken example')",
+}
+
+
+def _build(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "conf.py").write_text(CONF.format(ext=str(ROOT / "docs" / "_ext")))
+    (tmp_path / "index.rst").write_text("Test\n====\n\n.. toctree::\n\n   auto_examples/index\n")
+    gallery = tmp_path / "gallery"
+    gallery.mkdir()
+    (gallery / "GALLERY_HEADER.rst").write_text("Gallery\n=======\n")
+    (gallery / "plot_example.py").write_text(f'"""\nExample\n=======\n\nText.\n"""\n\n{body}\n')
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(tmp_path),
+         str(tmp_path / "_build")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["warns", "user_warning", "raises"])
+def test_an_example_that_warns_or_raises_fails_the_build(kind: str, tmp_path: Path) -> None:
+    result = _build(tmp_path, EXAMPLES[kind])
+    assert result.returncode != 0
+    assert "failed to execute" in result.stderr
+
+
+def test_a_clean_example_builds(tmp_path: Path) -> None:
+    result = _build(tmp_path, EXAMPLES["clean"])
+    assert result.returncode == 0, result.stderr[-2000:]
