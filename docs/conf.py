@@ -48,7 +48,7 @@ exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/**/*.ipynb"
 nitpicky = True
 # Types from libraries we do not cross-link (no intersphinx: the build is offline).
 nitpick_ignore_regex = [
-    ("py:class", r"(numpy|np|numpy\.typing|npt|matplotlib|collections\.abc|typing)\..*"),
+    ("py:class", r"(numpy|np|numpy\.typing|npt|matplotlib|collections\.abc|typing|os)\..*"),
     ("py:class", r"(NDArray|ArrayLike|FloatArray|IntArray|Axes|QuadContourSet|Any|Callable)"),
     ("py:class", r"(optional|array-like|array_like|callable|default.*)"),
     ("py:class", r"descend\.(\w+\.)?_\w+"),
