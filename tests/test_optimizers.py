@@ -163,16 +163,70 @@ def test_adam_amsgrad_keeps_the_running_maximum_of_v() -> None:
 
 
 @pytest.mark.parametrize("opt", ALL_OPTIMIZERS, ids=IDS)
-def test_step_never_modifies_the_callers_phi_or_state(opt: descend.Optimizer) -> None:
+def test_step_never_modifies_the_callers_phi_and_updates_the_state_in_place(
+    opt: descend.Optimizer,
+) -> None:
     phi = np.array([[1.0, -2.0], [0.5, 3.0]])
     before = phi.copy()
     state = opt.init(phi)
+    snapshot = state.copy()
     for _ in range(2):
         new_phi, new_state = opt.step(phi, lambda p: 2 * p, state)
     np.testing.assert_array_equal(phi, before)
-    assert state.t == 0
-    assert new_state.t == 1
+    assert new_state is state
+    assert state.t == 2
+    assert snapshot.t == 0
+    assert all(not np.any(b) for b in snapshot.buffers.values()) or isinstance(opt, Adagrad)
     assert new_phi is not phi
+
+
+@pytest.mark.parametrize("opt", ALL_OPTIMIZERS, ids=IDS)
+def test_out_equal_phi_updates_in_place_and_gives_the_same_step(opt: descend.Optimizer) -> None:
+    phi = np.linspace(-1.0, 1.0, 10).reshape(2, 5)
+    a_state, b_state = opt.init(phi), opt.init(phi)
+    expected = phi.copy()
+    in_place = phi.copy()
+    for _ in range(5):
+        expected, _ = opt.step(expected, bowl_grad_any, a_state)
+        result, _ = opt.step(in_place, bowl_grad_any, b_state, out=in_place)
+        assert result is in_place
+    np.testing.assert_array_equal(in_place, expected)
+
+
+def bowl_grad_any(phi: Array) -> Array:
+    g: Array = 2.0 * phi + 0.1 * phi**3
+    return g
+
+
+@pytest.mark.parametrize("size", [1, 7, 8191, 8192, 8193, 50_000])
+def test_blockwise_application_agrees_with_one_block(size: int) -> None:
+    from descend import _base
+
+    rng = np.random.default_rng(size)
+    phi0 = rng.standard_normal(size)
+    grads = [rng.standard_normal(size) for _ in range(4)]
+    results = []
+    for block_bytes in [_base.BLOCK_BYTES, 8 * size + 8]:
+        old, _base.BLOCK_BYTES = _base.BLOCK_BYTES, block_bytes
+        try:
+            opt = Adam(lr=0.01, amsgrad=True)
+            phi, state = phi0.copy(), opt.init(phi0)
+            for g in grads:
+                phi, state = opt.step(phi, g, state)
+            results.append(phi)
+        finally:
+            _base.BLOCK_BYTES = old
+    np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_a_non_contiguous_phi_is_handled() -> None:
+    base = np.arange(24, dtype=float).reshape(4, 6)
+    phi = base[:, ::2]  # a strided view
+    opt = Momentum(lr=0.1)
+    state = opt.init(phi)
+    new, state = opt.step(phi, 2 * phi, state)
+    np.testing.assert_allclose(new, phi - 0.1 * 0.1 * 2 * phi)
+    np.testing.assert_array_equal(base[:, ::2], phi)
 
 
 @pytest.mark.parametrize("opt", ALL_OPTIMIZERS, ids=IDS)
@@ -196,8 +250,8 @@ def test_array_and_callable_gradients_give_the_same_step(opt: descend.Optimizer)
         pytest.skip("this rule evaluates the gradient at a look-ahead point")
     phi = np.array([0.3, -0.7])
     state = opt.init(phi)
-    a = opt.step(phi, bowl_grad(phi), state)
-    b = opt.step(phi, bowl_grad, state)
+    a = opt.step(phi, bowl_grad(phi), state.copy())
+    b = opt.step(phi, bowl_grad, state.copy())
     np.testing.assert_array_equal(a[0], b[0])
     assert a[1] == b[1]
 

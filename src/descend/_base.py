@@ -15,9 +15,10 @@ look-ahead) need.
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -34,7 +35,7 @@ Gradient = FloatArray | Callable[[FloatArray], FloatArray]
 LearningRate = float | Schedule
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class State:
     """What an optimizer carries from one step to the next.
 
@@ -54,10 +55,14 @@ class State:
 
     optimizer: Optimizer
     t: int
-    buffers: Mapping[str, FloatArray]
+    buffers: dict[str, FloatArray]
 
     def __getitem__(self, name: str) -> FloatArray:
         return self.buffers[name]
+
+    def copy(self) -> State:
+        """A snapshot: the same step count with copies of the buffers."""
+        return State(self.optimizer, self.t, {k: v.copy() for k, v in self.buffers.items()})
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, State):
@@ -72,16 +77,52 @@ class State:
     __hash__ = None  # type: ignore[assignment]
 
 
+#: Bytes per array in one block of :meth:`Optimizer._apply`: a block of every
+#: array a rule touches, and the rule's temporaries, fit in a core's L2 cache.
+BLOCK_BYTES = 1 << 16
+
+
+class _Views(Mapping[str, FloatArray]):
+    """The blocks ``[block]`` of named flat buffers, as the mapping a rule sees."""
+
+    __slots__ = ("_block", "_bufs")
+
+    def __init__(self, bufs: dict[str, FloatArray], block: slice) -> None:
+        self._bufs, self._block = bufs, block
+
+    def __getitem__(self, name: str) -> FloatArray:
+        return self._bufs[name][self._block]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._bufs)
+
+    def __len__(self) -> int:
+        return len(self._bufs)
+
+
+def _flat(a: FloatArray) -> FloatArray:
+    """A 1-D view of ``a`` (a copy only if ``a`` is not C-contiguous)."""
+    return a.reshape(-1) if a.flags.c_contiguous else np.ascontiguousarray(a).reshape(-1)
+
+
+def _first_problem(
+    g: FloatArray, out_flat: FloatArray, bufs: dict[str, FloatArray], block: slice
+) -> str | None:
+    """Say where the NaN or inf is: the gradient, the new phi or a buffer."""
+    checks = [("the gradient", g), ("the new phi", out_flat[block])]
+    checks += [(f"state buffer {k!r}", b[block]) for k, b in bufs.items()]
+    for name, a in checks:
+        if (problem := _nonfinite(name, a)) is not None:
+            return problem
+    return None  # a finite sum overflowed: a false alarm
+
+
 class NonFiniteError(FloatingPointError):
     """A step met NaN or inf in the gradient, the parameters or the state."""
 
 
 class NonFiniteWarning(RuntimeWarning):
     """A step was skipped because of NaN or inf (``nonfinite="skip"``)."""
-
-
-class _NonFiniteGradientError(Exception):
-    """Raised inside ``update`` by :meth:`Optimizer.gradient`, handled by ``step``."""
 
 
 def _nonfinite(name: str, a: FloatArray) -> str | None:
@@ -108,8 +149,9 @@ class Optimizer(ABC):
     """Base class of the update rules.
 
     Subclasses are frozen dataclasses whose fields are the hyperparameters,
-    validated in ``__post_init__``, and implement :meth:`update`, the rule
-    itself, written with the symbols of the docs.
+    validated in ``__post_init__``, and implement :meth:`rule`, the update
+    rule itself, elementwise and written with the symbols of the docs; the
+    base class applies it block by block, in place (see :meth:`step`).
     """
 
     #: True for rules that must evaluate the gradient away from ``phi``.
@@ -134,7 +176,7 @@ class Optimizer(ABC):
 
     def initial_buffers(self, phi: FloatArray) -> dict[str, FloatArray]:
         """Buffers before the first step (zeros unless a rule says otherwise)."""
-        return {name: np.zeros_like(phi) for name in self.buffer_names}
+        return {name: np.zeros(phi.shape, dtype=phi.dtype) for name in self.buffer_names}
 
     def init(self, phi: FloatArray) -> State:
         """Return the state before the first step for parameters like ``phi``."""
@@ -146,13 +188,20 @@ class Optimizer(ABC):
         lr = self.lr
         return float(lr) if isinstance(lr, int | float) else float(lr(t))
 
-    def step(self, phi: FloatArray, grad: Gradient, state: State) -> tuple[FloatArray, State]:
-        """Take one step: return the new parameters and the new state.
+    def step(
+        self, phi: FloatArray, grad: Gradient, state: State, *, out: FloatArray | None = None
+    ) -> tuple[FloatArray, State]:
+        """Take one step: return the new parameters and ``state``, updated in place.
 
-        ``phi`` is not modified; the returned array is new.
+        ``phi`` is not modified: the new parameters go to a new array, or to
+        ``out`` if given (``out=phi`` updates the parameters in place, so a
+        step allocates no array at all). The state's buffers and step count
+        are updated in place, like PyTorch's optimizer state; use
+        :meth:`State.copy` to keep a snapshot.
         """
         phi = check.float_array("phi", phi)
         self._check_state(phi, state)
+        target = self._check_out(out, phi)
         if self.needs_callable and not callable(grad):
             raise TypeError(
                 f"{type(self).__name__} evaluates the gradient at a look-ahead point, so grad "
@@ -160,43 +209,104 @@ class Optimizer(ABC):
             )
         if (problem := _nonfinite("phi", phi)) is not None:
             raise NonFiniteError(f"step {state.t} of {type(self).__name__}: {problem}")
-        try:
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                new_phi, buffers = self.update(phi, grad, state, self.lr_at(state.t))
-            problem = _nonfinite("the new phi", new_phi) or next(
-                (p for k, b in buffers.items() if (p := _nonfinite(f"state buffer {k!r}", b))),
-                None,
-            )
-        except _NonFiniteGradientError as err:
-            problem = str(err)
+        alpha = self.lr_at(state.t)
+        work = state.copy() if self.nonfinite == "skip" else state
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            g = self.direction(phi, grad, state, alpha)
+            new_phi = target if self.nonfinite == "raise" else np.empty_like(target)
+            problem = self._apply(phi, g, work.buffers, alpha, state.t + 1, new_phi)
         if problem is None:
-            return new_phi, State(self, state.t + 1, buffers)
+            if work is not state:
+                for name, buf in work.buffers.items():
+                    state.buffers[name][...] = buf
+                target[...] = new_phi
+            state.t += 1
+            return target, state
         where = f"step {state.t} of {type(self).__name__}: {problem}"
         if self.nonfinite == "raise":
             raise NonFiniteError(
                 f"{where}. A learning rate too large, or a loss that overflows, makes "
-                "this; pass nonfinite='skip' to skip such steps instead"
+                "this; pass nonfinite='skip' to skip such steps instead (after this "
+                "error the state is part-updated: restart from a checkpoint)"
             )
         warnings.warn(f"{where}; step skipped", NonFiniteWarning, stacklevel=2)
-        return phi.copy(), state
+        if target is not phi:
+            target[...] = phi
+        return target, state
+
+    def _apply(
+        self,
+        phi: FloatArray,
+        g: FloatArray,
+        buffers: dict[str, FloatArray],
+        alpha: float,
+        t: int,
+        out: FloatArray,
+    ) -> str | None:
+        """Run :meth:`rule` block by block, writing to ``out`` and the buffers.
+
+        Each block is small enough that the rule's intermediate arrays stay in
+        the CPU cache, so a step costs about one pass over memory per array it
+        reads or writes, whatever the number of operators in the rule. Returns
+        a description of the first NaN or inf met, or None.
+        """
+        phi_flat, g_flat, out_flat = _flat(phi), _flat(g), out.reshape(-1)
+        bufs = {name: buf.reshape(-1) for name, buf in buffers.items()}
+        size = max(1, BLOCK_BYTES // phi.itemsize)
+        for i in range(0, phi_flat.size, size):
+            block = slice(i, i + size)
+            new = self.rule(phi_flat[block], g_flat[block], _Views(bufs, block), alpha, t)
+            out_flat[block] = new
+            # One sum per array: NaN and inf propagate through it, and it runs in cache.
+            suspect = not math.isfinite(new.sum()) or not all(
+                math.isfinite(b[block].sum()) for b in bufs.values()
+            )
+            if suspect and (problem := _first_problem(g, out_flat, bufs, block)) is not None:
+                return problem
+        return None
+
+    def direction(self, phi: FloatArray, grad: Gradient, state: State, alpha: float) -> FloatArray:
+        """The gradient the rule uses: by default the gradient at ``phi``.
+
+        Rules that look elsewhere (Nesterov) or rescale it as a whole (the
+        global norm) override this; everything elementwise is in :meth:`rule`.
+        """
+        return self.gradient(grad, phi)
 
     def gradient(self, grad: Gradient, phi: FloatArray) -> FloatArray:
         """The gradient at ``phi``: ``grad`` itself, or ``grad(phi)`` if callable.
 
-        Checked: a float array of ``phi``'s shape with finite entries.
+        Checked: a float array of ``phi``'s shape.
         """
         g = grad(phi) if callable(grad) else grad
         g = check.float_array("grad", g)
         check.same_shape("grad", g, "phi", phi)
-        if (problem := _nonfinite("the gradient", g)) is not None:
-            raise _NonFiniteGradientError(problem)
         return g
 
     @abstractmethod
-    def update(
-        self, phi: FloatArray, grad: Gradient, state: State, alpha: float
-    ) -> tuple[FloatArray, dict[str, FloatArray]]:
-        """The update rule: new ``phi`` and new buffers from the old ones."""
+    def rule(
+        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
+    ) -> FloatArray:
+        """The update rule, elementwise: return the new ``phi``, update ``s`` in place.
+
+        ``phi``, ``g`` and the buffers ``s`` are matching blocks of the
+        arrays, ``alpha`` is this step's learning rate and ``t = 1, 2, ...``
+        the number of this step.
+        """
+
+    def _check_out(self, out: FloatArray | None, phi: FloatArray) -> FloatArray:
+        if out is None:
+            return np.empty(phi.shape, dtype=phi.dtype)
+        if not isinstance(out, np.ndarray):
+            raise TypeError(f"out must be a NumPy array, got {type(out).__name__}")
+        if out.shape != phi.shape or out.dtype != phi.dtype:
+            raise ValueError(
+                f"out is {out.dtype}{list(out.shape)} but phi is {phi.dtype}{list(phi.shape)}; "
+                "they must match"
+            )
+        if not out.flags.c_contiguous or not out.flags.writeable:
+            raise ValueError("out must be a writeable C-contiguous array")
+        return out
 
     def hyperparameters(self) -> dict[str, Any]:
         """The hyperparameters as a plain dict (for display and checkpoints)."""
@@ -218,7 +328,9 @@ class Optimizer(ABC):
                 f"state has buffers {tuple(state.buffers)} but this {type(self).__name__} "
                 f"configuration keeps {self.buffer_names}"
             )
-        for name, buf in state.buffers.items():
+        for name, buf in list(state.buffers.items()):
+            if not buf.flags.c_contiguous or not buf.flags.writeable:
+                state.buffers[name] = buf = np.ascontiguousarray(buf).copy()
             if buf.shape != phi.shape:
                 raise ValueError(
                     f"state buffer {name!r} has shape {buf.shape} but phi has shape "

@@ -10,12 +10,13 @@ float64 round-off. Symbols: :math:`\phi` parameters, :math:`g` gradient,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
 
 import numpy as np
 
 from descend import _validate as check
-from descend._base import Gradient, LearningRate, Optimizer, State
+from descend._base import LearningRate, Optimizer
 from descend._validate import FloatArray
 
 __all__ = ["Adagrad", "Adam", "AdamW", "RMSprop"]
@@ -84,20 +85,20 @@ class Adagrad(Optimizer):
         return ("s",)
 
     def initial_buffers(self, phi: FloatArray) -> dict[str, FloatArray]:
-        return {"s": np.full_like(phi, self.initial_accumulator_value)}
+        return {"s": np.full(phi.shape, self.initial_accumulator_value, dtype=phi.dtype)}
 
-    def update(
-        self, phi: FloatArray, grad: Gradient, state: State, alpha: float
-    ) -> tuple[FloatArray, dict[str, FloatArray]]:
-        lam, eta, t = self.weight_decay, self.lr_decay, state.t + 1
-        g = self.gradient(grad, phi)
+    def rule(
+        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
+    ) -> FloatArray:
+        lam, eta = self.weight_decay, self.lr_decay
         if self.maximize:
             g = -g
         if lam != 0:
             g = g + lam * phi
         alpha_t = alpha / (1 + (t - 1) * eta)
-        s = state["s"] + g * g
-        return phi - alpha_t * g / (np.sqrt(s) + self.eps), {"s": s}
+        sum_sq = s["s"]
+        sum_sq[...] = sum_sq + g * g
+        return phi - alpha_t * g / (np.sqrt(sum_sq) + self.eps)
 
 
 @dataclass(frozen=True)
@@ -171,25 +172,27 @@ class RMSprop(Optimizer):
     def buffer_names(self) -> tuple[str, ...]:
         return ("v",) + (("g_bar",) if self.centered else ()) + (("b",) if self.momentum else ())
 
-    def update(
-        self, phi: FloatArray, grad: Gradient, state: State, alpha: float
-    ) -> tuple[FloatArray, dict[str, FloatArray]]:
+    def rule(
+        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
+    ) -> FloatArray:
         rho, mu, lam, eps = self.alpha, self.momentum, self.weight_decay, self.eps
-        g = self.gradient(grad, phi)
         if self.maximize:
             g = -g
         if lam != 0:
             g = g + lam * phi
-        new: dict[str, FloatArray] = {"v": rho * state["v"] + (1 - rho) * g * g}
+        v = s["v"]
+        v[...] = rho * v + (1 - rho) * g * g
         if self.centered:
-            new["g_bar"] = rho * state["g_bar"] + (1 - rho) * g
-            d = np.sqrt(new["v"] - new["g_bar"] ** 2) + eps
+            g_bar = s["g_bar"]
+            g_bar[...] = rho * g_bar + (1 - rho) * g
+            d = np.sqrt(v - g_bar**2) + eps
         else:
-            d = np.sqrt(new["v"]) + eps
+            d = np.sqrt(v) + eps
         if mu > 0:
-            new["b"] = mu * state["b"] + g / d
-            return phi - alpha * new["b"], new
-        return phi - alpha * g / d, new
+            b = s["b"]
+            b[...] = mu * b + g / d
+            return phi - alpha * b
+        return phi - alpha * g / d
 
 
 @dataclass(frozen=True)
@@ -271,26 +274,26 @@ class Adam(Optimizer):
     def buffer_names(self) -> tuple[str, ...]:
         return ("m", "v", "v_max") if self.amsgrad else ("m", "v")
 
-    def update(
-        self, phi: FloatArray, grad: Gradient, state: State, alpha: float
-    ) -> tuple[FloatArray, dict[str, FloatArray]]:
-        (beta1, beta2), lam, eps, t = self.betas, self.weight_decay, self.eps, state.t + 1
-        g = self.gradient(grad, phi)
+    def rule(
+        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
+    ) -> FloatArray:
+        (beta1, beta2), lam, eps = self.betas, self.weight_decay, self.eps
         if self.maximize:
             g = -g
         if lam != 0 and self.decoupled_weight_decay:
             phi = phi * (1 - alpha * lam)
         elif lam != 0:
             g = g + lam * phi
-        new = {
-            "m": beta1 * state["m"] + (1 - beta1) * g,
-            "v": beta2 * state["v"] + (1 - beta2) * g * g,
-        }
+        m, v = s["m"], s["v"]
+        m[...] = beta1 * m + (1 - beta1) * g
+        v[...] = beta2 * v + (1 - beta2) * g * g
         if self.amsgrad:
-            new["v_max"] = np.maximum(state["v_max"], new["v"])
-        m_hat = new["m"] / (1 - beta1**t)
-        v_hat = new["v_max" if self.amsgrad else "v"] / (1 - beta2**t)
-        return phi - alpha * m_hat / (np.sqrt(v_hat) + eps), new
+            v_max = s["v_max"]
+            v_max[...] = np.maximum(v_max, v)
+        m_hat = m / (1 - beta1**t)
+        v_hat = (s["v_max"] if self.amsgrad else v) / (1 - beta2**t)
+        new_phi: FloatArray = phi - alpha * m_hat / (np.sqrt(v_hat) + eps)
+        return new_phi
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ learning rate, :math:`\beta` (``beta``) the momentum coefficient and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -49,11 +50,10 @@ class GradientDescent(Optimizer):
     def __post_init__(self) -> None:
         super().__post_init__()
 
-    def update(
-        self, phi: FloatArray, grad: Gradient, state: State, alpha: float
-    ) -> tuple[FloatArray, dict[str, FloatArray]]:
-        g = self.gradient(grad, phi)
-        return phi - alpha * g, {}
+    def rule(
+        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
+    ) -> FloatArray:
+        return phi - alpha * g
 
 
 @dataclass(frozen=True)
@@ -129,20 +129,20 @@ class SGD(Optimizer):
     def buffer_names(self) -> tuple[str, ...]:
         return ("b",) if self.momentum != 0 else ()
 
-    def update(
-        self, phi: FloatArray, grad: Gradient, state: State, alpha: float
-    ) -> tuple[FloatArray, dict[str, FloatArray]]:
+    def rule(
+        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
+    ) -> FloatArray:
         mu, tau, lam = self.momentum, self.dampening, self.weight_decay
-        g = self.gradient(grad, phi)
         if self.maximize:
             g = -g
         if lam != 0:
             g = g + lam * phi
         if mu == 0:
-            return phi - alpha * g, {}
-        b = g.copy() if state.t == 0 else mu * state["b"] + (1 - tau) * g
+            return phi - alpha * g
+        b = s["b"]
+        b[...] = g if t == 1 else mu * b + (1 - tau) * g
         direction = g + mu * b if self.nesterov else b
-        return phi - alpha * direction, {"b": b}
+        return phi - alpha * direction
 
 
 @dataclass(frozen=True)
@@ -187,13 +187,12 @@ class Momentum(Optimizer):
     def buffer_names(self) -> tuple[str, ...]:
         return ("m",)
 
-    def update(
-        self, phi: FloatArray, grad: Gradient, state: State, alpha: float
-    ) -> tuple[FloatArray, dict[str, FloatArray]]:
-        beta = self.beta
-        g = self.gradient(grad, phi)
-        m = beta * state["m"] + (1 - beta) * g
-        return phi - alpha * m, {"m": m}
+    def rule(
+        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
+    ) -> FloatArray:
+        beta, m = self.beta, s["m"]
+        m[...] = beta * m + (1 - beta) * g
+        return phi - alpha * m
 
 
 @dataclass(frozen=True)
@@ -248,13 +247,16 @@ class NesterovMomentum(Optimizer):
     def buffer_names(self) -> tuple[str, ...]:
         return ("m",)
 
-    def update(
-        self, phi: FloatArray, grad: Gradient, state: State, alpha: float
-    ) -> tuple[FloatArray, dict[str, FloatArray]]:
-        beta, m = self.beta, state["m"]
-        g_ahead = self.gradient(grad, phi - alpha * beta * m)
-        m = beta * m + (1 - beta) * g_ahead
-        return phi - alpha * m, {"m": m}
+    def direction(self, phi: FloatArray, grad: Gradient, state: State, alpha: float) -> FloatArray:
+        # The gradient at the look-ahead point, where momentum alone leads.
+        return self.gradient(grad, phi - alpha * self.beta * state["m"])
+
+    def rule(
+        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
+    ) -> FloatArray:
+        beta, m, g_ahead = self.beta, s["m"], g
+        m[...] = beta * m + (1 - beta) * g_ahead
+        return phi - alpha * m
 
 
 @dataclass(frozen=True)
@@ -308,10 +310,17 @@ class NormalizedGradient(Optimizer):
         if self.norm not in ("coordinate", "global"):
             raise ValueError(f"norm must be 'coordinate' or 'global', got {self.norm!r}")
 
-    def update(
-        self, phi: FloatArray, grad: Gradient, state: State, alpha: float
-    ) -> tuple[FloatArray, dict[str, FloatArray]]:
+    def direction(self, phi: FloatArray, grad: Gradient, state: State, alpha: float) -> FloatArray:
         g = self.gradient(grad, phi)
-        m = g
-        v = g**2 if self.norm == "coordinate" else np.sum(g**2)
-        return phi - alpha * m / (np.sqrt(v) + self.eps), {}
+        if self.norm == "global":  # a whole-vector norm: done here, before the blocks
+            unit: FloatArray = g / (np.sqrt(np.sum(g * g)) + self.eps)
+            return unit
+        return g
+
+    def rule(
+        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
+    ) -> FloatArray:
+        if self.norm == "global":
+            return phi - alpha * g  # g is already g / (|g| + eps)
+        m, v = g, g * g
+        return phi - alpha * m / (np.sqrt(v) + self.eps)
