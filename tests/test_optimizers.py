@@ -184,7 +184,7 @@ def test_step_never_modifies_the_callers_phi_and_updates_the_state_in_place(
 def test_out_equal_phi_updates_in_place_and_gives_the_same_step(opt: descend.Optimizer) -> None:
     phi = np.linspace(-1.0, 1.0, 10).reshape(2, 5)
     a_state, b_state = opt.init(phi), opt.init(phi)
-    expected = phi.copy()
+    expected: Array = phi.copy()
     in_place = phi.copy()
     for _ in range(5):
         expected, _ = opt.step(expected, bowl_grad_any, a_state)
@@ -210,7 +210,8 @@ def test_blockwise_application_agrees_with_one_block(size: int) -> None:
         old, _base.BLOCK_BYTES = _base.BLOCK_BYTES, block_bytes
         try:
             opt = Adam(lr=0.01, amsgrad=True)
-            phi, state = phi0.copy(), opt.init(phi0)
+            phi: Array = phi0.copy()
+            state = opt.init(phi0)
             for g in grads:
                 phi, state = opt.step(phi, g, state)
             results.append(phi)
