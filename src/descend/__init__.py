@@ -22,6 +22,7 @@ from descend.adaptive import Adagrad, Adam, AdamW, RMSprop
 from descend.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from descend.fitting import Trajectory, fit
 from descend.optimizers import SGD, GradientDescent, Momentum, NesterovMomentum, NormalizedGradient
+from descend.params import FlatParams
 
 __all__ = [
     "SGD",
@@ -29,6 +30,7 @@ __all__ = [
     "Adam",
     "AdamW",
     "CheckpointError",
+    "FlatParams",
     "Gradient",
     "GradientDescent",
     "LearningRate",

@@ -79,7 +79,7 @@ class State:
 
 #: Bytes per array in one block of :meth:`Optimizer._apply`: a block of every
 #: array a rule touches, and the rule's temporaries, fit in a core's L2 cache.
-BLOCK_BYTES = 1 << 16
+BLOCK_BYTES = 1 << 17
 
 
 class _Views(Mapping[str, FloatArray]):
@@ -106,10 +106,14 @@ def _flat(a: FloatArray) -> FloatArray:
 
 
 def _first_problem(
-    g: FloatArray, out_flat: FloatArray, bufs: dict[str, FloatArray], block: slice
+    phi: FloatArray,
+    g: FloatArray,
+    out_flat: FloatArray,
+    bufs: dict[str, FloatArray],
+    block: slice,
 ) -> str | None:
-    """Say where the NaN or inf is: the gradient, the new phi or a buffer."""
-    checks = [("the gradient", g), ("the new phi", out_flat[block])]
+    """Say where the NaN or inf is: phi, the gradient, the new phi or a buffer."""
+    checks = [("phi", phi), ("the gradient", g), ("the new phi", out_flat[block])]
     checks += [(f"state buffer {k!r}", b[block]) for k, b in bufs.items()]
     for name, a in checks:
         if (problem := _nonfinite(name, a)) is not None:
@@ -207,8 +211,6 @@ class Optimizer(ABC):
                 f"{type(self).__name__} evaluates the gradient at a look-ahead point, so grad "
                 f"must be a callable phi -> gradient, got an array of type {type(grad).__name__}"
             )
-        if (problem := _nonfinite("phi", phi)) is not None:
-            raise NonFiniteError(f"step {state.t} of {type(self).__name__}: {problem}")
         alpha = self.lr_at(state.t)
         work = state.copy() if self.nonfinite == "skip" else state
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -261,7 +263,7 @@ class Optimizer(ABC):
             suspect = not math.isfinite(new.sum()) or not all(
                 math.isfinite(b[block].sum()) for b in bufs.values()
             )
-            if suspect and (problem := _first_problem(g, out_flat, bufs, block)) is not None:
+            if suspect and (problem := _first_problem(phi, g, out_flat, bufs, block)) is not None:
                 return problem
         return None
 

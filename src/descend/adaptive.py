@@ -10,6 +10,7 @@ float64 round-off. Symbols: :math:`\phi` parameters, :math:`g` gradient,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
 
@@ -285,14 +286,17 @@ class Adam(Optimizer):
         elif lam != 0:
             g = g + lam * phi
         m, v = s["m"], s["v"]
-        m[...] = beta1 * m + (1 - beta1) * g
-        v[...] = beta2 * v + (1 - beta2) * g * g
+        m += (1 - beta1) * (g - m)  # m = beta1 m + (1 - beta1) g, updated in place
+        v *= beta2
+        v += (1 - beta2) * g * g  # v = beta2 v + (1 - beta2) g^2
         if self.amsgrad:
-            v_max = s["v_max"]
-            v_max[...] = np.maximum(v_max, v)
-        m_hat = m / (1 - beta1**t)
-        v_hat = (s["v_max"] if self.amsgrad else v) / (1 - beta2**t)
-        new_phi: FloatArray = phi - alpha * m_hat / (np.sqrt(v_hat) + eps)
+            v = s["v_max"]
+            np.maximum(v, s["v"], out=v)  # v_max = max(v_max, v)
+        # phi - alpha m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - beta1^t)
+        # and v_hat = v / (1 - beta2^t): the corrections are scalars, applied once.
+        step_size = alpha / (1 - beta1**t)
+        denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + eps
+        new_phi: FloatArray = phi - step_size * m / denom
         return new_phi
 
 

@@ -140,7 +140,11 @@ class SGD(Optimizer):
         if mu == 0:
             return phi - alpha * g
         b = s["b"]
-        b[...] = g if t == 1 else mu * b + (1 - tau) * g
+        if t == 1:
+            b[...] = g  # the buffer starts as the first gradient
+        else:
+            b *= mu
+            b += (1 - tau) * g  # b = mu b + (1 - tau) g, updated in place
         direction = g + mu * b if self.nesterov else b
         return phi - alpha * direction
 
@@ -191,7 +195,7 @@ class Momentum(Optimizer):
         self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
     ) -> FloatArray:
         beta, m = self.beta, s["m"]
-        m[...] = beta * m + (1 - beta) * g
+        m += (1 - beta) * (g - m)  # m = beta m + (1 - beta) g, updated in place
         return phi - alpha * m
 
 
@@ -255,7 +259,7 @@ class NesterovMomentum(Optimizer):
         self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
     ) -> FloatArray:
         beta, m, g_ahead = self.beta, s["m"], g
-        m[...] = beta * m + (1 - beta) * g_ahead
+        m += (1 - beta) * (g_ahead - m)  # m = beta m + (1 - beta) g_ahead, in place
         return phi - alpha * m
 
 
