@@ -114,3 +114,17 @@ def golden(session: nox.Session) -> None:
     session.install(".[torch]")  # the package plus torch==2.13.0
     session.run("python", "scripts/golden_optimizers.py", *session.posargs)
     session.run("python", "scripts/golden_schedules.py", *session.posargs)
+
+
+# pip, not uv, like `golden`: pip takes the local CPU wheel of torch 2.13.0.
+@nox.session(venv_backend="virtualenv")
+def bench(session: nox.Session) -> None:
+    """Benchmarks: descend vs a C bandwidth reference and torch.optim (benchmarks/results.json).
+
+    ``nox -s bench -- --quick`` runs the short version (n = 1e4 and 1e6).
+    """
+    session.install("-e", ".", "torch==2.13.0")
+    session.run(
+        "python", "benchmarks/bench_optimizers.py", "--json", "benchmarks/results.json",
+        *session.posargs,
+    )  # fmt: skip

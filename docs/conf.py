@@ -55,7 +55,7 @@ nitpick_ignore_regex = [
     ("py:obj", r"descend\.(\w+\.)?_\w+"),
     # numpy-style type descriptions ({"sum", "mean"}, "tuple of two floats", defaults)
     ("py:class", r'.*["{}].*'),
-    ("py:class", r"[-\d(].*|.*\d\)|two floats|.* of .*"),
+    ("py:class", r"[-\d(].*|.*\d\)|two floats|.* of .*|.* to .*|Shapes"),
     ("py:class", r"(Path|Figure|Iterator|Sequence|Mapping|Literal|Protocol|ABC|abc\.ABC)"),
     ("py:class", r"(sequence|\.\.\]|\.\.\.)"),
     ("py:(func|meth|obj|data)", r"(numpy|np|matplotlib)\..*"),
@@ -96,6 +96,7 @@ napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
 napoleon_preprocess_types = False
+napoleon_use_ivar = True  # "Attributes" sections as fields: no duplicates of documented properties
 
 # -- Bibliography --------------------------------------------------------------------------
 bibtex_bibfiles = ["references.bib"]

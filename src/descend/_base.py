@@ -170,8 +170,7 @@ class Optimizer(ABC):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lr", learning_rate("lr", self.lr))
-        if self.nonfinite not in ("raise", "skip"):
-            raise ValueError(f"nonfinite must be 'raise' or 'skip', got {self.nonfinite!r}")
+        check.choice("nonfinite", self.nonfinite, ("raise", "skip"))
 
     @property
     def buffer_names(self) -> tuple[str, ...]:
@@ -190,7 +189,13 @@ class Optimizer(ABC):
     def lr_at(self, t: int) -> float:
         r"""The learning rate :math:`\alpha_t` used by step ``t`` (0-based)."""
         lr = self.lr
-        return float(lr) if isinstance(lr, int | float) else float(lr(t))
+        if isinstance(lr, int | float):
+            return float(lr)
+        value = lr(t)
+        try:
+            return check.at_least(f"the learning rate lr({t})", value, 0.0)
+        except TypeError as err:
+            raise TypeError(f"the schedule {lr!r} returned {value!r} at t={t}: {err}") from None
 
     def step(
         self, phi: FloatArray, grad: Gradient, state: State, *, out: FloatArray | None = None
@@ -320,6 +325,13 @@ class Optimizer(ABC):
                 f"state must be a State made by {type(self).__name__}.init, "
                 f"got {type(state).__name__}"
             )
+        check.integer("state.t", state.t, 0)
+        if not isinstance(state.buffers, dict) or not all(
+            isinstance(b, np.ndarray) for b in state.buffers.values()
+        ):
+            raise TypeError(f"state.buffers must be a dict of NumPy arrays, got {state.buffers!r}")
+        for name, buf in state.buffers.items():
+            check.float_array(f"state buffer {name!r}", buf)
         if type(state.optimizer) is not type(self):
             raise ValueError(
                 f"state was made by {type(state.optimizer).__name__}, not "

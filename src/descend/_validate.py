@@ -22,7 +22,10 @@ def real(name: str, value: object) -> float:
         raise TypeError(
             f"{name} must be a real number, got {value!r} of type {type(value).__name__}"
         )
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:  # an int beyond the float range, e.g. 10**400
+        x = math.inf
     if not math.isfinite(x):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return x
@@ -83,9 +86,15 @@ def float_array(name: str, value: object) -> FloatArray:
     if isinstance(value, np.ndarray):
         arr = value
     elif isinstance(value, float | list | tuple | np.floating):
+        bad = _first_non_number(value)
+        if bad is not _NONE_BAD:
+            raise TypeError(
+                f"{name} must hold real numbers only, got {bad!r} of type {type(bad).__name__} "
+                f"in {value!r}"
+            )
         try:
             arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError) as err:
+        except (TypeError, ValueError, OverflowError) as err:
             raise TypeError(f"{name} must be an array of real floats, got {value!r}") from err
     else:
         raise TypeError(
@@ -96,6 +105,31 @@ def float_array(name: str, value: object) -> FloatArray:
             f"{name} must have a real floating dtype (float32 or float64), got dtype {arr.dtype}"
         )
     return arr
+
+
+_NONE_BAD = object()
+
+
+def _first_non_number(value: object) -> object:
+    """The first entry of a (nested) list that is not a real number, or ``_NONE_BAD``."""
+    if isinstance(value, list | tuple):
+        for item in value:
+            if (bad := _first_non_number(item)) is not _NONE_BAD:
+                return bad
+        return _NONE_BAD
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return value
+    if isinstance(value, np.complexfloating) or (isinstance(value, int) and abs(value) > 2**1023):
+        return value
+    return _NONE_BAD
+
+
+def choice(name: str, value: object, options: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of the strings ``options``."""
+    if not isinstance(value, str) or value not in options:
+        allowed = " or ".join(repr(o) for o in options)
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return value
 
 
 def same_shape(name: str, arr: FloatArray, ref_name: str, ref: FloatArray) -> None:

@@ -76,8 +76,9 @@ def save_checkpoint(path: str | os.PathLike[str], phi: FloatArray, state: State)
     phi = check.float_array("phi", phi)
     if not isinstance(state, State):
         raise TypeError(f"state must be a descend.State, got {type(state).__name__}")
-    for name, buf in state.buffers.items():
-        check.same_shape(f"state buffer {name!r}", buf, "phi", phi)
+    if not isinstance(state.optimizer, Optimizer):
+        raise TypeError(f"state.optimizer must be a descend optimizer, got {state.optimizer!r}")
+    state.optimizer._check_state(phi, state)
     target = Path(path)
     # Any-typed: numpy's stubs type savez's **kwds like its allow_pickle flag.
     arrays: dict[str, Any] = {"phi": phi, **{f"buffer.{k}": v for k, v in state.buffers.items()}}
@@ -125,7 +126,10 @@ def load_checkpoint(path: str | os.PathLike[str], optimizer: Optimizer) -> tuple
                 arrays = {k: npz[k] for k in npz.files}
     except FileNotFoundError:
         raise
-    except (OSError, ValueError, TypeError, EOFError, zipfile.BadZipFile, KeyError) as err:
+    except (
+        OSError, ValueError, TypeError, EOFError, KeyError, RuntimeError, NotImplementedError,
+        zipfile.BadZipFile,
+    ) as err:  # fmt: skip
         raise CheckpointError(
             f"{source} is not a readable descend checkpoint (truncated or another kind "
             f"of file?): {type(err).__name__}: {err}"
@@ -169,6 +173,16 @@ def _read_header(source: Path, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
         raise CheckpointError(f"{source}: its header is not valid JSON ({err})") from err
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise CheckpointError(f"{source} is an .npz file but not a descend checkpoint")
+    fields = {"version": int, "optimizer": str, "hyperparameters": dict, "t": int, "buffers": list}
+    for key, kind in fields.items():
+        value = header.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise CheckpointError(
+                f"{source}: the header's {key!r} is {value!r}, not a {kind.__name__}: "
+                "the file is damaged or was not written by descend"
+            )
+    if not all(isinstance(b, str) for b in header["buffers"]):
+        raise CheckpointError(f"{source}: the header's buffer names {header['buffers']!r} are bad")
     if header.get("version") != VERSION:
         raise CheckpointError(
             f"{source} has checkpoint format version {header.get('version')!r}; "
@@ -179,6 +193,6 @@ def _read_header(source: Path, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
         raise CheckpointError(f"{source} lacks the buffers {missing}")
     if not np.issubdtype(arrays["phi"].dtype, np.floating):
         raise CheckpointError(f"{source}: phi has dtype {arrays['phi'].dtype}, not float")
-    if not isinstance(header.get("t"), int) or header["t"] < 0:
+    if header["t"] < 0:
         raise CheckpointError(f"{source}: step count t = {header.get('t')!r} is not valid")
     return header

@@ -138,6 +138,18 @@ def fit(
     state
         Optimizer state to continue from (default: ``optimizer.init(phi0)``).
     """
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"optimizer must be a descend optimizer such as descend.Adam(lr=0.1), got "
+            f"{optimizer!r} of type {type(optimizer).__name__}"
+        )
+    if not (callable(getattr(problem, "loss", None)) and callable(getattr(problem, "grad", None))):
+        raise TypeError(
+            f"problem must have loss(phi) and grad(phi) methods (a landscape or a DataLoss), "
+            f"got {problem!r} of type {type(problem).__name__}"
+        )
+    if state is not None and not isinstance(state, State):
+        raise TypeError(f"state must be a descend.State or None, got {type(state).__name__}")
     phi = check.float_array("phi0", phi0).copy()
     state = optimizer.init(phi) if state is None else state
     plateau = optimizer.lr if isinstance(optimizer.lr, ReduceLROnPlateau) else None

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from descend._validate import FloatArray, float_array, positive, real
-from descend.models import Model, check_phi
+from descend.models import Model, _overflow_ok, check_phi
 
 __all__ = ["Bounds", "DataLoss", "FixedStep", "Landscape", "Quadratic", "Rosenbrock"]
 
@@ -52,7 +52,10 @@ class _Formula(ABC):
     """A landscape given by formulas for :math:`L` and its partial derivatives.
 
     Subclasses write :meth:`_L` and :meth:`_dL` on broadcasting arrays
-    ``phi0``, ``phi1``; this class checks ``phi`` and evaluates them.
+    ``phi0``, ``phi1``; this class checks ``phi`` and evaluates them without
+    floating-point warnings: far from the minimum, e.g. in a diverging run, a
+    value too large for a float is honestly ``inf`` (or ``NaN`` for
+    ``inf - inf``), and the optimizers report it.
     """
 
     @abstractmethod
@@ -66,16 +69,21 @@ class _Formula(ABC):
     def loss(self, phi: FloatArray) -> float:
         r"""Return :math:`L[\phi]` for ``phi`` of shape ``(2,)``."""
         phi = check_phi(phi)
-        return float(self._L(phi[0], phi[1]))
+        with _overflow_ok():
+            return float(self._L(phi[0], phi[1]))
 
     def grad(self, phi: FloatArray) -> FloatArray:
         r"""Return :math:`\partial L / \partial \phi`, shape ``(2,)``."""
         phi = check_phi(phi)
-        return np.stack(self._dL(phi[0], phi[1]))
+        with _overflow_ok():
+            return np.stack(self._dL(phi[0], phi[1]))
 
     def loss_grid(self, phi0_grid: FloatArray, phi1_grid: FloatArray) -> FloatArray:
         """Return :math:`L` on a grid, e.g. the two arrays from :func:`numpy.meshgrid`."""
-        return self._L(float_array("phi0_grid", phi0_grid), float_array("phi1_grid", phi1_grid))
+        phi0 = float_array("phi0_grid", phi0_grid)
+        phi1 = float_array("phi1_grid", phi1_grid)
+        with _overflow_ok():
+            return self._L(phi0, phi1)
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,9 @@ class Quadratic(_Formula):
     def _dL(self, phi0: FloatArray, phi1: FloatArray) -> tuple[FloatArray, FloatArray]:
         u, v = self._uv(phi0, phi1)
         c, s = math.cos(self.angle), math.sin(self.angle)
-        return self.a * u * c - self.b * v * s, self.a * u * s + self.b * v * c
+        # c * u before a * (...): a product with |c|, |s| <= 1 cannot overflow, so a huge u
+        # times s = 0 (angle 0) is 0, not inf * 0 = NaN.
+        return self.a * (c * u) - self.b * (s * v), self.a * (s * u) + self.b * (c * v)
 
     @property
     def name(self) -> str:
@@ -184,7 +194,7 @@ class Rosenbrock(_Formula):
     @property
     def minimum(self) -> FloatArray:
         r"""The minimiser :math:`\phi = (a, a^2)`."""
-        return np.array([self.a, self.a**2])
+        return np.array([self.a, self.a * self.a])  # a**2 would raise OverflowError for huge a
 
     @property
     def bounds(self) -> Bounds:

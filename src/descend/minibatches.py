@@ -18,7 +18,6 @@ permutation is drawn once and reused, which is what the lecture's table shows.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,6 +39,10 @@ __all__ = [
 IntArray = NDArray[np.intp]
 RandomSource = int | np.random.Generator | np.random.RandomState | None
 """What ``rng`` accepts: ``None``, an integer seed, a Generator or a legacy RandomState."""
+
+# Largest n that minibatches accepts: a permutation of 2**40 indices already
+# takes 8 TiB, and anything larger could never be allocated.
+_MAX_N = 2**40
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,7 +123,8 @@ def batches_per_epoch(n: int, batch_size: int, drop_last: bool = False) -> int:
     """
     n = integer("n", n, low=1)
     batch_size = integer("batch_size", batch_size, low=1)
-    return n // batch_size if flag("drop_last", drop_last) else math.ceil(n / batch_size)
+    # -(-n // B) is the ceiling in exact integers (n / B would overflow a float for huge n).
+    return n // batch_size if flag("drop_last", drop_last) else -(-n // batch_size)
 
 
 def minibatches(
@@ -163,7 +167,8 @@ def minibatches(
     TypeError
         If a size is not an integer, a flag not a bool, or ``rng`` of another type.
     ValueError
-        If a size is below 1, or ``drop_last`` would leave no batch at all.
+        If a size is below 1, ``n`` above :math:`2^{40}` (too many to
+        permute), or ``drop_last`` would leave no batch at all.
 
     Examples
     --------
@@ -179,6 +184,11 @@ def minibatches(
     1 7 [5 6 7 8 9] [ 9 28 24 12  0]
     """
     n = integer("n", n, low=1)
+    if n > _MAX_N:
+        raise ValueError(
+            f"n = {n} is too large to permute: minibatches draws a permutation of all "
+            f"n indices, so n must be at most 2**40 = {_MAX_N}"
+        )
     batch_size = integer("batch_size", batch_size, low=1)
     epochs = integer("epochs", epochs, low=1)
     reshuffle = flag("reshuffle", reshuffle)

@@ -93,6 +93,21 @@ def _check_finite(name: str, a: FloatArray) -> None:
         raise ValueError(f"{name} must contain only finite values, got {first}")
 
 
+def _overflow_ok() -> np.errstate:
+    """Silence overflow (and the ``inf - inf`` it can lead to) inside the formulas.
+
+    Finite but huge input, e.g. ``phi`` of a diverging run, can make a loss
+    overflow; ``inf`` (or ``NaN`` for ``inf - inf``) is then the honest result,
+    and the optimizers report it, so NumPy should not warn on top.
+    """
+    return np.errstate(over="ignore", invalid="ignore")
+
+
+def _times(w: FloatArray, v: FloatArray) -> FloatArray:
+    """Return ``w * v`` with ``0 * inf = 0``: a zero weight wins over an overflowed value."""
+    return np.where(w == 0, 0.0, w * v)
+
+
 # ---------------------------------------------------------------- sigmoid & BCE
 
 
@@ -139,10 +154,15 @@ def _bce(z: FloatArray, y: FloatArray) -> FloatArray:
     """Per-example binary cross-entropy from logits (no checks).
 
     ``softplus(z) - y z`` with ``softplus(z) = max(z, 0) + log(1 + exp(-|z|))``,
-    summed so that ``max(z, 0) - y z`` cancels exactly for confident correct
-    predictions and the tiny remainder ``log(1 + exp(-|z|))`` survives.
+    written as ``(1 - y) max(z, 0) + y max(-z, 0) + log(1 + exp(-|z|))``: the
+    first two terms are exactly 0 for confident correct predictions, so the tiny
+    remainder ``log(1 + exp(-|z|))`` survives, and they never overflow for
+    finite ``z``. A logit that overflowed to ``z = +-inf`` gives the limit:
+    ``inf`` for a wrong label, 0 for a right one.
     """
-    return (np.maximum(z, 0) - y * z) + np.log1p(np.exp(-np.abs(z)))
+    with _overflow_ok():
+        wrong_side = _times(1 - y, np.maximum(z, 0)) + _times(y, np.maximum(-z, 0))
+        return wrong_side + np.log1p(np.exp(-np.abs(z)))
 
 
 def _check_labels(y: FloatArray) -> None:
@@ -162,7 +182,8 @@ def bce_with_logits(z: FloatArray, y: FloatArray, reduction: Reduction = "sum") 
           = \log(1 + e^{z}) - y z,
 
     which stays finite, without floating-point warnings, for every finite
-    ``z``. The default ``reduction="sum"`` matches the slides; PyTorch's
+    ``z`` (only the sum of many losses near the float limit can overflow, to
+    ``inf``, still without a warning). The default ``reduction="sum"`` matches the slides; PyTorch's
     ``binary_cross_entropy_with_logits`` defaults to the mean.
 
     Examples
@@ -180,7 +201,9 @@ def bce_with_logits(z: FloatArray, y: FloatArray, reduction: Reduction = "sum") 
     if z.size == 0:
         raise ValueError("z and y must contain at least one example, got empty arrays")
     _check_labels(y)
-    return float(_reduce(_bce(z, y).reshape(-1), _reduction(reduction)))
+    reduction = _reduction(reduction)
+    with _overflow_ok():
+        return float(_reduce(_bce(z, y).reshape(-1), reduction))
 
 
 def naive_sigmoid(z: FloatArray) -> FloatArray:
@@ -231,7 +254,9 @@ class Model(ABC):
     r"""A model :math:`f[x, \phi]` with a loss :math:`L[\phi] = \sum_i l_i` on data.
 
     Subclasses write the formulas ``_f``, ``_l`` and ``_dl`` on
-    broadcasting arrays; the public methods check the arguments and reduce.
+    broadcasting arrays; the public methods check the arguments, evaluate the
+    formulas without floating-point warnings (a loss too large for a float is
+    ``inf``) and reduce.
 
     Parameters
     ----------
@@ -280,24 +305,29 @@ class Model(ABC):
         phi = check_phi(phi)
         x = float_array("x", x)
         _check_finite("x", x)
-        return self._f(phi[0], phi[1], x)
+        with _overflow_ok():
+            return self._f(phi[0], phi[1], x)
 
     def losses(self, phi: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
         r"""Return the per-example losses :math:`l_i[\phi]`."""
         phi = check_phi(phi)
         x, y = self.check_data(x, y)
-        return self._l(phi[0], phi[1], x, y)
+        with _overflow_ok():
+            return self._l(phi[0], phi[1], x, y)
 
     def loss(self, phi: FloatArray, x: FloatArray, y: FloatArray) -> float:
         r"""Return the loss :math:`L[\phi]` (sum or mean of the :math:`l_i`)."""
-        return float(_reduce(self.losses(phi, x, y), self.reduction))
+        l_i = self.losses(phi, x, y)
+        with _overflow_ok():
+            return float(_reduce(l_i, self.reduction))
 
     def grad(self, phi: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
         r"""Return the gradient :math:`\partial L / \partial \phi`, shape ``(2,)``."""
         phi = check_phi(phi)
         x, y = self.check_data(x, y)
-        dl0, dl1 = self._dl(phi[0], phi[1], x, y)
-        return np.stack([_reduce(dl0, self.reduction), _reduce(dl1, self.reduction)])
+        with _overflow_ok():
+            dl0, dl1 = self._dl(phi[0], phi[1], x, y)
+            return np.stack([_reduce(dl0, self.reduction), _reduce(dl1, self.reduction)])
 
     def loss_grid(
         self, phi0_grid: FloatArray, phi1_grid: FloatArray, x: FloatArray, y: FloatArray
@@ -310,7 +340,8 @@ class Model(ABC):
         phi0 = float_array("phi0_grid", phi0_grid)[..., np.newaxis]
         phi1 = float_array("phi1_grid", phi1_grid)[..., np.newaxis]
         x, y = self.check_data(x, y)
-        return _reduce(self._l(phi0, phi1, x, y), self.reduction)
+        with _overflow_ok():
+            return _reduce(self._l(phi0, phi1, x, y), self.reduction)
 
 
 @dataclass(frozen=True)
@@ -345,8 +376,8 @@ class Linear(Model):
     def _dl(
         self, phi0: FloatArray, phi1: FloatArray, x: FloatArray, y: FloatArray
     ) -> tuple[FloatArray, FloatArray]:
-        r = phi0 + phi1 * x - y
-        return 2 * r, 2 * x * r
+        dl0 = 2 * (phi0 + phi1 * x - y)
+        return dl0, _times(x, dl0)
 
 
 @dataclass(frozen=True)
@@ -390,10 +421,15 @@ class Gabor(Model):
     def _a(self, phi0: FloatArray, phi1: FloatArray, x: FloatArray) -> FloatArray:
         return phi0 + 0.06 * phi1 * x
 
+    def _g(self, a: FloatArray) -> FloatArray:
+        r"""The envelope :math:`e^{-a^2/E}`, 0 once :math:`a^2/E` is large (or overflows)."""
+        g: FloatArray = np.exp(-(a**2) / self.envelope)
+        return g
+
     def _f(self, phi0: FloatArray, phi1: FloatArray, x: FloatArray) -> FloatArray:
         a = self._a(phi0, phi1, x)
-        f: FloatArray = np.sin(a) * np.exp(-(a**2) / self.envelope)
-        return f
+        # Where the envelope is 0, so is f: also for an overflowed a = inf, where sin(a) is NaN.
+        return _times(self._g(a), np.sin(a))
 
     def _l(self, phi0: FloatArray, phi1: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
         return (self._f(phi0, phi1, x) - y) ** 2
@@ -402,10 +438,11 @@ class Gabor(Model):
         self, phi0: FloatArray, phi1: FloatArray, x: FloatArray, y: FloatArray
     ) -> tuple[FloatArray, FloatArray]:
         a = self._a(phi0, phi1, x)
-        E = self.envelope
-        r = np.sin(a) * np.exp(-(a**2) / E) - y
-        df_da = np.exp(-(a**2) / E) * (np.cos(a) - 2 * a * np.sin(a) / E)
-        return 2 * r * df_da, 2 * r * df_da * 0.06 * x
+        g = self._g(a)
+        r = _times(g, np.sin(a)) - y
+        df_da = _times(g, np.cos(a) - 2 * a * np.sin(a) / self.envelope)
+        dl0 = 2 * (r * df_da)
+        return dl0, _times(x, 0.06 * dl0)
 
 
 @dataclass(frozen=True)
@@ -423,9 +460,12 @@ class Logistic(Model):
         \frac{\partial l_i}{\partial \phi} =
         (\operatorname{sig}[z_i] - y_i) \begin{bmatrix} 1 \\ x_i \end{bmatrix}.
 
-    Labels :math:`y_i` lie in :math:`[0, 1]`. Loss and gradient are finite,
-    without floating-point warnings, for every finite input, even for
-    separable data where :math:`|z_i|` grows without bound.
+    Labels :math:`y_i` lie in :math:`[0, 1]`. Loss and gradient come without
+    floating-point warnings for every finite input, even for separable data
+    where :math:`|z_i|` grows without bound. They are finite unless a logit
+    :math:`z_i` or the sum over the examples overflows; a logit that overflows to
+    :math:`\pm\infty` gives :math:`l_i = \infty` for a wrong label (and 0 for
+    a right one), the limit of the formula.
 
     Examples
     --------

@@ -311,8 +311,7 @@ class NormalizedGradient(Optimizer):
     def __post_init__(self) -> None:
         super().__post_init__()
         object.__setattr__(self, "eps", check.positive("eps", self.eps))
-        if self.norm not in ("coordinate", "global"):
-            raise ValueError(f"norm must be 'coordinate' or 'global', got {self.norm!r}")
+        check.choice("norm", self.norm, ("coordinate", "global"))
 
     def direction(self, phi: FloatArray, grad: Gradient, state: State, alpha: float) -> FloatArray:
         g = self.gradient(grad, phi)

@@ -244,7 +244,7 @@ class FlatParams(Mapping[str, FloatArray]):
 
     @property
     def flat(self) -> FloatArray:
-        """The buffer: one contiguous 1-D array holding every array, in order.
+        """One contiguous 1-D array holding every array, in order.
 
         Assigning to it copies the values into the buffer, which stays the
         same array (so the views stay valid): ``params.flat -= lr * grad``

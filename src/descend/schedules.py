@@ -81,17 +81,24 @@ def _t(t: int) -> int:
 
 
 def _decayed(lr: float, gamma: float, k: int, t: int) -> float:
-    r""":math:`\alpha_0 \gamma^k`, with a clear error where a growing schedule overflows."""
+    r""":math:`\alpha_0 \gamma^k`, with a clear error where a growing schedule overflows.
+
+    For :math:`\gamma \le 1` the power lies in :math:`[0, 1]`, so it cannot
+    overflow: a ``k`` too large for a float only means that :math:`\gamma^k`
+    has long underflowed to 0 (or stays 1 for :math:`\gamma = 1`).
+    """
     try:
         value = lr * gamma**k
-        if math.isfinite(value):
-            return value
-        raise OverflowError
-    except OverflowError:
-        raise ValueError(
-            f"the learning rate {lr} * {gamma}**{k} overflows a float at t={t}; "
-            "a schedule with gamma > 1 grows without bound"
-        ) from None
+    except OverflowError:  # gamma**k beyond the float range, or k itself is
+        if gamma < 1 or lr == 0:
+            return 0.0
+        value = lr if gamma == 1 else math.inf
+    if math.isfinite(value):
+        return value
+    raise ValueError(
+        f"the learning rate {lr} * {gamma}**{k} overflows a float at t={t}; "
+        "a schedule with gamma > 1 grows without bound"
+    )
 
 
 def _fraction(name: str, value: object, *, one_allowed: bool) -> float:
@@ -302,7 +309,9 @@ class CosineAnnealingLR:
         _set(self, "eta_min", at_least("eta_min", self.eta_min, 0.0))
 
     def __call__(self, t: int) -> float:
-        cosine = 1 + math.cos(math.pi * _t(t) / self.T_max)
+        # The cosine has period 2 T_max: reduce t first (exactly, in integers),
+        # so that any t, however large, works and keeps full accuracy.
+        cosine = 1 + math.cos(math.pi * (_t(t) % (2 * self.T_max)) / self.T_max)
         return self.eta_min + (self.lr - self.eta_min) * cosine / 2
 
 
@@ -562,7 +571,7 @@ class ReduceLROnPlateau:
         self.last_epoch = 0
 
     def is_better(self, loss: float) -> bool:
-        """Return whether ``loss`` improves on :attr:`best` by more than the threshold."""
+        """Return whether ``loss`` improves on ``best`` by more than the threshold."""
         tau, best = self.threshold, self.best
         if self.mode == "min":
             return loss < (best * (1 - tau) if self.threshold_mode == "rel" else best - tau)

@@ -140,7 +140,7 @@ def test_home_page_reaches_every_topic_in_two_clicks(browser: Chrome, base_url: 
             second |= {h.split("#")[0] for h in browser.execute_script(LINKS)}
     topics = ["training-goes-wrong", "gradients", "gradient-descent", "nonconvex", "sgd",
               "momentum", "nesterov", "normalized-gradients", "adam", "choosing", "library",
-              "api", "references", "auto_examples/index"]  # fmt: skip
+              "api", "performance", "references", "auto_examples/index"]  # fmt: skip
     assert [t for t in topics if base_url + t + ".html" not in first] == []
     examples = sorted(p for p in second if "/auto_examples/" in p and "/plot_" in p)
     assert len(examples) >= 17, examples

@@ -1,0 +1,133 @@
+"""Smoke test of benchmarks/bench_optimizers.py: it builds, runs and reports.
+
+Only shapes and sanity are checked here (positive, finite numbers; the C
+reference kernels compute the same steps as descend): speed is measured by
+the benchmark, as ratios, and never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import shutil
+import sys
+from dataclasses import fields
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+import descend
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_optimizers.py"
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_optimizers", BENCH)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def reference(bench: ModuleType) -> Any:
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is not installed: the benchmark falls back to a NumPy estimate")
+    ref = bench.build_reference()
+    assert ref.kind == "c", ref.note
+    return ref
+
+
+def _positive_finite(x: object) -> bool:
+    return isinstance(x, float) and math.isfinite(x) and x > 0
+
+
+@pytest.mark.parametrize("rule", ["gd", "sgd", "adam"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_reference_kernels_take_descends_step(
+    bench: ModuleType, reference: Any, rule: str, dtype: str
+) -> None:
+    """The reference does the work of the rule it stands for, not less."""
+    rng = np.random.default_rng(1)
+    phi = rng.standard_normal(1000).astype(dtype)
+    g = rng.standard_normal(1000).astype(dtype)
+    opt = bench.make_optimizer(rule)
+    state = opt.init(phi)
+    expected = phi.copy()
+    for _ in range(3):
+        expected, state = opt.step(expected, g, state)
+    p = phi.copy()
+    buffers = [np.zeros_like(phi) for _ in bench.RULES[rule].buffers]
+    for t in (1, 2, 3):
+        reference.kernel(rule, p, g, buffers, t=t)()
+    rtol = 1e-5 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(p, expected, rtol=rtol, atol=rtol * 1e-2)
+
+
+def test_naive_adam_is_adam(bench: ModuleType) -> None:
+    rng = np.random.default_rng(2)
+    phi, g = rng.standard_normal(100), rng.standard_normal(100)
+    opt = descend.Adam(lr=bench.LR)
+    state = opt.init(phi)
+    expected, _ = opt.step(phi, g, state)
+    new, m, v = bench.naive_adam(phi, g, np.zeros(100), np.zeros(100), 1)
+    np.testing.assert_allclose(new, expected, rtol=1e-13)
+    np.testing.assert_allclose(m, state["m"], rtol=1e-13)
+    np.testing.assert_allclose(v, state["v"], rtol=1e-13)
+
+
+@pytest.mark.parametrize("with_torch", [False, True], ids=["no-torch", "torch"])
+def test_measure_single_returns_a_full_record(
+    bench: ModuleType, reference: Any, with_torch: bool
+) -> None:
+    torch = bench.load_torch() if with_torch else None
+    if with_torch and torch is None:
+        pytest.skip("torch is not installed")
+    settings = bench.Settings.tiny()
+    row = bench.measure_single("adam", 1000, "float64", settings, reference, torch)
+    assert isinstance(row, bench.SingleRow)
+    assert (row.rule, row.n, row.dtype, row.passes) == ("adam", 1000, "float64", 7)
+    assert row.bytes_per_step == 7 * 1000 * 8
+    for name in ("descend_s", "reference_s", "naive_s", "descend_gbs", "reference_gbs"):
+        assert _positive_finite(getattr(row, name)), name
+    assert _positive_finite(row.ref_frac)
+    assert _positive_finite(row.naive_ref_frac)
+    torch_fields = ("vs_torch", "torch_foreach_s", "torch_fused_s")
+    for name in torch_fields:
+        value = getattr(row, name)
+        assert _positive_finite(value) if with_torch else value is None, name
+    if not with_torch:
+        assert row.torch_note == bench.TORCH_NOT_INSTALLED
+    for key, timing in row.timings.items():
+        if timing is None:
+            continue
+        assert len(timing.run_times_s) == timing.runs == settings.runs, key
+        assert timing.steps_per_run >= 1
+        assert all(_positive_finite(t) for t in timing.run_times_s), key
+    # The record is what --json writes: every field a plain value.
+    record = bench.asdict(row)
+    assert set(record) == {f.name for f in fields(bench.SingleRow)}
+    table = bench.single_table([row], torch is not None)
+    assert "Adam" in table
+    assert "float64" in table
+
+
+def test_small_arrays_and_memory_records(bench: ModuleType, reference: Any) -> None:
+    settings = bench.Settings.tiny()
+    row = bench.measure_small("sgd", "float32", settings, reference, None, count=4, size=250)
+    assert (row.count, row.size, row.bytes_per_step) == (4, 250, 5 * 1000 * 4)
+    for name in ("flat_s", "loop_s", "reference_s", "flat_gbs", "flat_ref_frac"):
+        assert _positive_finite(getattr(row, name)), name
+    assert row.flat_vs_torch is None
+    memory = bench.measure_memory("float64", n=1000)
+    assert [m.impl for m in memory] == ["descend (out=phi)", "naive NumPy Adam"]
+    for m in memory:
+        assert m.array_bytes == 8000
+        assert m.peak_extra_bytes >= 0
+        assert math.isfinite(m.fraction_of_array)
