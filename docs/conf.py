@@ -137,7 +137,6 @@ sphinx_gallery_conf = {
     "promote_jupyter_magic": True,
     "doc_module": ("descend",),
     "backreferences_dir": "gen_modules/backreferences",
-    "reference_url": {"descend": None},
     "inspect_global_variables": False,
 }
 

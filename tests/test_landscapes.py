@@ -198,3 +198,15 @@ def test_bad_arguments(
 ) -> None:
     with pytest.raises(error, match=match):
         call(*args)
+
+
+def test_numerical_hessian_matches_the_analytic_one() -> None:
+    from descend.landscapes import hessian
+
+    # Rosenbrock (a=1, b=100) at its minimum (1, 1): [[2 + 800, -400], [-400, 200]].
+    np.testing.assert_allclose(
+        hessian(Rosenbrock(), np.array([1.0, 1.0])), [[802.0, -400.0], [-400.0, 200.0]], rtol=1e-6
+    )
+    H = hessian(Quadratic(a=2.0, b=8.0, angle=0.3), np.array([0.5, -1.0]))
+    np.testing.assert_allclose(np.linalg.eigvalsh(H), [2.0, 8.0], rtol=1e-8)
+    np.testing.assert_allclose(H, H.T)

@@ -32,7 +32,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import descend
-from descend.landscapes import FixedStep
+from descend.landscapes import FixedStep, hessian
 from descend.plotting import COLORS, contour, path
 
 problem = FixedStep()
@@ -40,17 +40,7 @@ phi_star = problem.minimum
 phi_start = np.array([-0.7, -0.9])
 
 
-def hessian(problem, phi, h=1e-5):
-    """Hessian of the loss at phi by central differences of the gradient."""
-    H = np.empty((2, 2))
-    for j in range(2):
-        e = np.zeros(2)
-        e[j] = h
-        H[:, j] = (problem.grad(phi + e) - problem.grad(phi - e)) / (2 * h)
-    return (H + H.T) / 2
-
-
-H = hessian(problem, phi_star)
+H = hessian(problem, phi_star, h=1e-5)
 lam_min, lam_max = np.linalg.eigvalsh(H)
 print("Hessian at the minimum:\n", np.round(H, 6))
 print(f"eigenvalues: lambda_min = {lam_min:.4f}, lambda_max = {lam_max:.4f}")

@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import descend
-from descend.landscapes import DataLoss
+from descend.landscapes import DataLoss, hessian
 from descend.models import Linear, linear_data
 from descend.plotting import COLORS, contour, path
 
@@ -36,17 +36,7 @@ problem = DataLoss(Linear(), x, y)
 phi_start = np.array([1.6, -0.6])
 
 
-def hessian(problem, phi, h=1e-4):
-    """Hessian of the loss at phi by central differences of the gradient."""
-    H = np.empty((2, 2))
-    for j in range(2):
-        e = np.zeros(2)
-        e[j] = h
-        H[:, j] = (problem.grad(phi + e) - problem.grad(phi - e)) / (2 * h)
-    return (H + H.T) / 2
-
-
-H = hessian(problem, phi_start)
+H = hessian(problem, phi_start, h=1e-4)
 X = np.column_stack([np.ones_like(x), x])
 print("Hessian by finite differences:\n", np.round(H, 6))
 print(f"largest difference from 2 X^T X: {np.max(np.abs(H - 2 * X.T @ X)):.1e}")

@@ -19,7 +19,9 @@ SGD and with Adam, and measures the steps each layer takes.
 # --------------------------------------------
 # The optimizers of ``descend`` update one flat array :math:`\phi`, so the
 # network keeps all its weights and biases in one vector and reads them
-# through named views (reshaped slices that share its memory). Three hidden
+# through named views (reshaped slices that share its memory), which is what
+# :class:`descend.FlatParams` provides: one optimizer step then updates every
+# layer at once. Three hidden
 # layers of 8 logistic sigmoid units, one input and one output:
 #
 # .. math::
@@ -51,22 +53,14 @@ shapes = {}
 for k in range(1, n_layers + 1):
     shapes[f"W{k}"] = (widths[k], widths[k - 1])
     shapes[f"b{k}"] = (widths[k],)
-sizes = [int(np.prod(s)) for s in shapes.values()]
-offsets = np.cumsum([0, *sizes])
-
-
-def views(phi):
-    """Named views into the flat parameter vector (writing to them writes to ``phi``)."""
-    return {
-        name: phi[start : start + size].reshape(shape)
-        for (name, shape), start, size in zip(shapes.items(), offsets[:-1], sizes, strict=True)
-    }
+layout = descend.FlatParams(shapes)  # zeros, in one flat buffer
+views = layout.views  # views(phi)["W1"] is W1 inside any flat array like phi
 
 
 x_raw, y = gabor_data(60, seed=0)
 x = x_raw / 15
 rng = np.random.default_rng(0)
-phi0 = np.zeros(offsets[-1])
+phi0 = layout.flat
 for k, (n_out, n_in) in enumerate(zip(widths[1:], widths[:-1], strict=True), start=1):
     views(phi0)[f"W{k}"][...] = rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)
 print(f"{len(phi0)} parameters:", {name: shape for name, shape in shapes.items()})

@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike
 from descend._validate import FloatArray, float_array, positive, real
 from descend.models import Model, _overflow_ok, check_phi
 
-__all__ = ["Bounds", "DataLoss", "FixedStep", "Landscape", "Quadratic", "Rosenbrock"]
+__all__ = ["Bounds", "DataLoss", "FixedStep", "Landscape", "Quadratic", "Rosenbrock", "hessian"]
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 """A plotting box ``((phi0_min, phi0_max), (phi1_min, phi1_max))``."""
@@ -330,3 +330,28 @@ class DataLoss:
         if idx.min() < 0 or idx.max() >= len(self):
             raise ValueError(f"indices must lie in [0, {len(self)}), got {indices!r}")
         return DataLoss(self.model, self.x[idx], self.y[idx])
+
+
+def hessian(problem: Landscape, phi: FloatArray, h: float = 1e-5) -> FloatArray:
+    r"""The Hessian :math:`\partial^2 L / \partial \phi^2` at ``phi``, by central differences.
+
+    Column :math:`j` is :math:`(\nabla L[\phi + h e_j] - \nabla L[\phi - h e_j]) / 2h`,
+    and the result is symmetrized. Its eigenvalues are the curvatures that
+    decide the largest stable step of gradient descent, :math:`2/\lambda_{\max}`.
+
+    Examples
+    --------
+    >>> hessian(Quadratic(a=1.0, b=10.0), np.array([0.3, -0.2])).round(6)
+    array([[ 1.,  0.],
+           [ 0., 10.]])
+    """
+    phi = float_array("phi", phi)
+    h = positive("h", h)
+    d = phi.size
+    H = np.empty((d, d))
+    for j in range(d):
+        e = np.zeros(d)
+        e[j] = h
+        H[:, j] = (problem.grad(phi + e) - problem.grad(phi - e)) / (2 * h)
+    symmetric: FloatArray = (H + H.T) / 2
+    return symmetric
