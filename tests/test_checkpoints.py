@@ -187,6 +187,13 @@ def test_an_overflowing_step_is_caught_before_it_spreads() -> None:
         opt.step(phi, np.full(3, 1e10), opt.init(phi))
 
 
+def test_an_overflow_in_place_is_blamed_on_the_new_phi_not_on_phi() -> None:
+    opt = descend.SGD(lr=1e300)
+    phi = np.ones(3)
+    with pytest.raises(descend.NonFiniteError, match=r"step 0 of SGD: the new phi has 3 non"):
+        opt.step(phi, np.full(3, 1e10), opt.init(phi), out=phi)
+
+
 def test_skip_policy_leaves_phi_and_state_unchanged_and_warns() -> None:
     opt = descend.Momentum(lr=0.1, nonfinite="skip")
     phi = np.ones(2)

@@ -108,12 +108,12 @@ def _flat(a: FloatArray) -> FloatArray:
 def _first_problem(
     phi: FloatArray,
     g: FloatArray,
-    out_flat: FloatArray,
+    new: FloatArray,
     bufs: dict[str, FloatArray],
     block: slice,
 ) -> str | None:
     """Say where the NaN or inf is: phi, the gradient, the new phi or a buffer."""
-    checks = [("phi", phi), ("the gradient", g), ("the new phi", out_flat[block])]
+    checks = [("phi", phi), ("the gradient", g), ("the new phi", new)]
     checks += [(f"state buffer {k!r}", b[block]) for k, b in bufs.items()]
     for name, a in checks:
         if (problem := _nonfinite(name, a)) is not None:
@@ -131,9 +131,9 @@ class NonFiniteWarning(RuntimeWarning):
 
 def _nonfinite(name: str, a: FloatArray) -> str | None:
     """Describe the NaN and inf entries of ``a``, or None if it is all finite."""
-    if np.isfinite(a).all():
-        return None
     n_bad = int(np.count_nonzero(~np.isfinite(a)))
+    if n_bad == 0:
+        return None
     n_nan = int(np.count_nonzero(np.isnan(a)))
     return (
         f"{name} has {n_bad} non-finite entr{'y' if n_bad == 1 else 'ies'} "
@@ -263,13 +263,15 @@ class Optimizer(ABC):
         for i in range(0, phi_flat.size, size):
             block = slice(i, i + size)
             new = self.rule(phi_flat[block], g_flat[block], _Views(bufs, block), alpha, t)
-            out_flat[block] = new
             # One sum per array: NaN and inf propagate through it, and it runs in cache.
+            # Checked before ``new`` is written, so that with ``out=phi`` the diagnosis
+            # still sees this block of the old phi.
             suspect = not math.isfinite(new.sum()) or not all(
                 math.isfinite(b[block].sum()) for b in bufs.values()
             )
-            if suspect and (problem := _first_problem(phi, g, out_flat, bufs, block)) is not None:
+            if suspect and (problem := _first_problem(phi, g, new, bufs, block)) is not None:
                 return problem
+            out_flat[block] = new
         return None
 
     def direction(self, phi: FloatArray, grad: Gradient, state: State, alpha: float) -> FloatArray:
