@@ -174,24 +174,25 @@ def fit(
             (b.epoch, problem.subset(b.indices)) for b in batches if limit is None or b.step < limit
         ]
 
+    full_batch = batch_size is None
     path, lrs, batch_losses, epoch_of = [phi], [], [], []
     for epoch, batch in plan:
         lrs.append(optimizer.lr_at(state.t))
-        batch_losses.append(batch.loss(phi))
+        if not full_batch or plateau is not None:  # full batch: it is loss[t], computed below
+            batch_losses.append(batch.loss(phi))
         epoch_of.append(epoch)
         phi, state = optimizer.step(phi, batch.grad, state)
         path.append(phi)
-        ends_epoch = (
-            batch_size is None or len(epoch_of) == len(plan) or plan[len(epoch_of)][0] != epoch
-        )
+        ends_epoch = full_batch or len(epoch_of) == len(plan) or plan[len(epoch_of)][0] != epoch
         if plateau is not None and ends_epoch:
             this_epoch = [b for b, e in zip(batch_losses, epoch_of, strict=True) if e == epoch]
             plateau.step(float(np.mean(this_epoch)))
 
+    loss = np.array([problem.loss(p) for p in path])
     return Trajectory(
         phi=np.stack(path),
-        loss=np.array([problem.loss(p) for p in path]),
-        batch_loss=np.array(batch_losses, dtype=float),
+        loss=loss,
+        batch_loss=loss[:-1].copy() if full_batch else np.array(batch_losses, dtype=float),
         lr=np.array(lrs, dtype=float),
         epoch=np.array(epoch_of, dtype=np.int64),
         state=state,
