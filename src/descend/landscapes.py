@@ -306,11 +306,11 @@ class DataLoss:
 
     def loss(self, phi: FloatArray) -> float:
         r"""Return :math:`L[\phi]` on this data."""
-        return self.model.loss(phi, self.x, self.y)
+        return self.model._checked_loss(check_phi(phi), self.x, self.y)
 
     def grad(self, phi: FloatArray) -> FloatArray:
         r"""Return :math:`\partial L / \partial \phi` on this data."""
-        return self.model.grad(phi, self.x, self.y)
+        return self.model._checked_grad(check_phi(phi), self.x, self.y)
 
     def loss_grid(self, phi0_grid: FloatArray, phi1_grid: FloatArray) -> FloatArray:
         """Return :math:`L` on a grid, e.g. the two arrays from :func:`numpy.meshgrid`."""

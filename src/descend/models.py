@@ -317,14 +317,22 @@ class Model(ABC):
 
     def loss(self, phi: FloatArray, x: FloatArray, y: FloatArray) -> float:
         r"""Return the loss :math:`L[\phi]` (sum or mean of the :math:`l_i`)."""
-        l_i = self.losses(phi, x, y)
-        with _overflow_ok():
-            return float(_reduce(l_i, self.reduction))
+        x, y = self.check_data(x, y)
+        return self._checked_loss(check_phi(phi), x, y)
 
     def grad(self, phi: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
         r"""Return the gradient :math:`\partial L / \partial \phi`, shape ``(2,)``."""
-        phi = check_phi(phi)
         x, y = self.check_data(x, y)
+        return self._checked_grad(check_phi(phi), x, y)
+
+    # The two below take arguments already checked (DataLoss checks its data once,
+    # at construction, instead of at every loss and gradient of a fit).
+
+    def _checked_loss(self, phi: FloatArray, x: FloatArray, y: FloatArray) -> float:
+        with _overflow_ok():
+            return float(_reduce(self._l(phi[0], phi[1], x, y), self.reduction))
+
+    def _checked_grad(self, phi: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
         with _overflow_ok():
             dl0, dl1 = self._dl(phi[0], phi[1], x, y)
             return np.stack([_reduce(dl0, self.reduction), _reduce(dl1, self.reduction)])
