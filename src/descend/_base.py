@@ -332,8 +332,6 @@ class Optimizer(ABC):
             isinstance(b, np.ndarray) for b in state.buffers.values()
         ):
             raise TypeError(f"state.buffers must be a dict of NumPy arrays, got {state.buffers!r}")
-        for name, buf in state.buffers.items():
-            check.float_array(f"state buffer {name!r}", buf)
         if type(state.optimizer) is not type(self):
             raise ValueError(
                 f"state was made by {type(state.optimizer).__name__}, not "
@@ -345,6 +343,7 @@ class Optimizer(ABC):
                 f"configuration keeps {self.buffer_names}"
             )
         for name, buf in list(state.buffers.items()):
+            check.float_array(f"state buffer {name!r}", buf)
             if not buf.flags.c_contiguous or not buf.flags.writeable:
                 state.buffers[name] = buf = np.ascontiguousarray(buf).copy()
             if buf.shape != phi.shape:
