@@ -53,14 +53,20 @@ def _jsonable(value: object) -> Any:
     return {"repr": repr(value)}
 
 
+def _describe(opt: Optimizer) -> dict[str, Any]:
+    """The optimizer's part of a header: its class and hyperparameters."""
+    return {
+        "optimizer": type(opt).__name__,
+        "hyperparameters": {k: _jsonable(v) for k, v in opt.hyperparameters().items()},
+    }
+
+
 def _header(state: State) -> dict[str, Any]:
-    opt = state.optimizer
     return {
         "format": FORMAT,
         "version": VERSION,
         "descend": __version__,
-        "optimizer": type(opt).__name__,
-        "hyperparameters": {k: _jsonable(v) for k, v in opt.hyperparameters().items()},
+        **_describe(state.optimizer),
         "t": state.t,
         "buffers": list(state.buffers),
     }
@@ -135,7 +141,7 @@ def load_checkpoint(path: str | os.PathLike[str], optimizer: Optimizer) -> tuple
             f"of file?): {type(err).__name__}: {err}"
         ) from err
     header = _read_header(source, arrays)
-    expected = _header(optimizer.init(arrays["phi"]))
+    expected = {**_describe(optimizer), "buffers": list(optimizer.buffer_names)}
     if header["optimizer"] != expected["optimizer"]:
         raise CheckpointError(
             f"{source} holds the state of {header['optimizer']}, not {expected['optimizer']}"
