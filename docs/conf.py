@@ -7,7 +7,6 @@ warning is an error (``sphinx-build -W -n``).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -140,7 +139,6 @@ sphinx_gallery_conf = {
     "inspect_global_variables": False,
 }
 
-os.environ.setdefault("PYTHONHASHSEED", "0")
 
 # -- HTML ----------------------------------------------------------------------------------
 # sphinx-book-theme: made for textbook-like sites (Jupyter Book uses it): a left table of
