@@ -41,7 +41,7 @@ def tests(session: nox.Session) -> None:
     """Pytest, doctests included (testpaths and --doctest-modules are in pyproject.toml)."""
     # Editable, so that the doctests collected from src/ and `import descend`
     # in tests/ are the same module files.
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test,fused]")  # fused: numba, to test the compiled path too
     session.run("pytest", *session.posargs)
 
 
@@ -123,7 +123,7 @@ def bench(session: nox.Session) -> None:
 
     ``nox -s bench -- --quick`` runs the short version (n = 1e4 and 1e6).
     """
-    session.install("-e", ".", "torch==2.13.0")
+    session.install("-e", ".[fused]", "torch==2.13.0")
     session.run(
         "python", "benchmarks/bench_optimizers.py", "--json", "benchmarks/results.json",
         *session.posargs,

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import descend
-from descend import schedules
+from descend import _fused, schedules
 
 GOLDEN = Path(__file__).parent / "golden"
 sys.path.insert(0, str(GOLDEN))
@@ -25,8 +25,8 @@ META = json.loads((GOLDEN / "torch_optim.json").read_text())
 REFERENCE = dict(np.load(GOLDEN / "torch_optim.npz", allow_pickle=False))
 
 
-def _optimizer(case: dict[str, Any]) -> descend.Optimizer:
-    kwargs = dict(case["kwargs"])
+def _optimizer(case: dict[str, Any], fused: bool = False) -> descend.Optimizer:
+    kwargs = dict(case["kwargs"], fused=fused)
     if "betas" in kwargs:
         kwargs["betas"] = tuple(kwargs["betas"])
     if "schedule" in case:
@@ -36,8 +36,8 @@ def _optimizer(case: dict[str, Any]) -> descend.Optimizer:
     return cls(**kwargs)
 
 
-def _our_path(case: dict[str, Any]) -> np.ndarray:
-    opt = _optimizer(case)
+def _our_path(case: dict[str, Any], fused: bool = False) -> np.ndarray:
+    opt = _optimizer(case, fused)
     sign = -1.0 if case["kwargs"].get("maximize") else 1.0
     phi: np.ndarray = oc.PHI0.copy()
     state = opt.init(phi)
@@ -54,6 +54,14 @@ def test_trajectory_matches_torch_optim_to_round_off(case: dict[str, Any]) -> No
     ours = _our_path(case)
     theirs = REFERENCE[case["name"]]
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.skipif(not _fused.available(), reason="numba is not installed")
+@pytest.mark.parametrize("case", META["cases"], ids=[c["name"] for c in META["cases"]])
+def test_fused_trajectory_is_bit_for_bit_the_numpy_one(case: dict[str, Any]) -> None:
+    # The compiled loop runs the same update function, rounding operation for
+    # operation like NumPy: so it agrees with torch exactly as well as NumPy does.
+    np.testing.assert_array_equal(_our_path(case, fused=True), _our_path(case))
 
 
 def test_golden_file_covers_every_torch_optimizer_and_option() -> None:

@@ -15,15 +15,18 @@ look-ahead) need.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect
 import math
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from descend import _fused
 from descend import _validate as check
 from descend._validate import FloatArray
 from descend.schedules import Schedule
@@ -82,39 +85,15 @@ class State:
 BLOCK_BYTES = 1 << 17
 
 
-class _Views(Mapping[str, FloatArray]):
-    """The blocks ``[block]`` of named flat buffers, as the mapping a rule sees."""
-
-    __slots__ = ("_block", "_bufs")
-
-    def __init__(self, bufs: dict[str, FloatArray], block: slice) -> None:
-        self._bufs, self._block = bufs, block
-
-    def __getitem__(self, name: str) -> FloatArray:
-        return self._bufs[name][self._block]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._bufs)
-
-    def __len__(self) -> int:
-        return len(self._bufs)
-
-
 def _flat(a: FloatArray) -> FloatArray:
     """A 1-D view of ``a`` (a copy only if ``a`` is not C-contiguous)."""
+    if a.ndim == 1 and a.flags.c_contiguous:
+        return a
     return a.reshape(-1) if a.flags.c_contiguous else np.ascontiguousarray(a).reshape(-1)
 
 
-def _first_problem(
-    phi: FloatArray,
-    g: FloatArray,
-    new: FloatArray,
-    bufs: dict[str, FloatArray],
-    block: slice,
-) -> str | None:
+def _first_problem(checks: list[tuple[str, FloatArray]]) -> str | None:
     """Say where the NaN or inf is: phi, the gradient, the new phi or a buffer."""
-    checks = [("phi", phi), ("the gradient", g), ("the new phi", new)]
-    checks += [(f"state buffer {k!r}", b[block]) for k, b in bufs.items()]
     for name, a in checks:
         if (problem := _nonfinite(name, a)) is not None:
             return problem
@@ -153,13 +132,19 @@ class Optimizer(ABC):
     """Base class of the update rules.
 
     Subclasses are frozen dataclasses whose fields are the hyperparameters,
-    validated in ``__post_init__``, and implement :meth:`rule`, the update
-    rule itself, elementwise and written with the symbols of the docs; the
-    base class applies it block by block, in place (see :meth:`step`).
+    validated in ``__post_init__``. Each writes its rule once, as two parts:
+    :meth:`scalars`, the numbers a step needs (the learning rate, bias
+    corrections, flags), and :meth:`update`, the rule itself, elementwise and
+    written with the symbols of the docs. The base class runs ``update`` over
+    the arrays block by block with NumPy, or, with ``fused=True``, compiles
+    the same function with numba into a single pass (see :meth:`step`).
     """
 
     #: True for rules that must evaluate the gradient away from ``phi``.
     needs_callable: ClassVar[bool] = False
+    #: The state buffers :meth:`update` takes, in order; a configuration keeps
+    #: some of them (:attr:`buffer_names`) and the others are passed as 0.
+    slots: ClassVar[tuple[str, ...]] = ()
 
     lr: LearningRate
     #: What a step does when the gradient, the parameters or a buffer hold NaN
@@ -167,10 +152,19 @@ class Optimizer(ABC):
     #: entries (default), or ``"skip"`` the step (parameters and state stay as
     #: they were, and a :class:`NonFiniteWarning` says so).
     nonfinite: Literal["raise", "skip"] = field(default="raise", kw_only=True)
+    #: ``True``: run the rule as one compiled loop over the arrays (numba,
+    #: ``pip install "descend[fused]"``; float32 and float64), as fast as one
+    #: core moves the memory. ``None`` (default) or ``False``: NumPy, block by
+    #: block. Both give the same numbers; ``torch.optim`` uses the same name.
+    fused: bool | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lr", learning_rate("lr", self.lr))
         check.choice("nonfinite", self.nonfinite, ("raise", "skip"))
+        if self.fused is not None:
+            object.__setattr__(self, "fused", check.flag("fused", self.fused))
+        if self.fused:
+            _fused.require()
 
     @property
     def buffer_names(self) -> tuple[str, ...]:
@@ -250,29 +244,66 @@ class Optimizer(ABC):
         t: int,
         out: FloatArray,
     ) -> str | None:
-        """Run :meth:`rule` block by block, writing to ``out`` and the buffers.
+        """Run :meth:`update` over the arrays, writing to ``out`` and the buffers.
 
-        Each block is small enough that the rule's intermediate arrays stay in
-        the CPU cache, so a step costs about one pass over memory per array it
-        reads or writes, whatever the number of operators in the rule. Returns
-        a description of the first NaN or inf met, or None.
+        NumPy path: block by block, each block small enough that the rule's
+        intermediate arrays stay in the CPU cache, so a step costs about one
+        pass over memory per array it reads or writes, whatever the number of
+        operators in the rule. Fused path: the compiled loop. Returns a
+        description of the first NaN or inf met, or None.
         """
-        phi_flat, g_flat, out_flat = _flat(phi), _flat(g), out.reshape(-1)
-        bufs = {name: buf.reshape(-1) for name, buf in buffers.items()}
+        named = self.scalars(alpha, t)
+        k = tuple(named[name] for name in _scalar_names(type(self)))
+        phi_flat, g_flat, out_flat = _flat(phi), _flat(g), _flat(out)
+        bufs = [_flat(buffers[n]) if n in buffers else None for n in self.slots]
+        if self.fused:
+            return self._apply_fused(phi_flat, g_flat, bufs, k, None if out is phi else out_flat)
         size = max(1, BLOCK_BYTES // phi.itemsize)
         for i in range(0, phi_flat.size, size):
             block = slice(i, i + size)
-            new = self.rule(phi_flat[block], g_flat[block], _Views(bufs, block), alpha, t)
-            # One sum per array: NaN and inf propagate through it, and it runs in cache.
-            # Checked before ``new`` is written, so that with ``out=phi`` the diagnosis
-            # still sees this block of the old phi.
-            suspect = not math.isfinite(new.sum()) or not all(
-                math.isfinite(b[block].sum()) for b in bufs.values()
-            )
-            if suspect and (problem := _first_problem(phi, g, new, bufs, block)) is not None:
-                return problem
-            out_flat[block] = new
+            old = [0.0 if b is None else b[block] for b in bufs]
+            new_phi, *new = self.update(phi_flat[block], g_flat[block], *old, *k)
+            kept = [
+                (n, a, b) for n, a, b in zip(self.slots, new, bufs, strict=True) if b is not None
+            ]
+            # One sum per array: NaN and inf propagate through it, and it runs in
+            # cache. Checked before anything of this block is written.
+            if not all(math.isfinite(a.sum()) for a in [new_phi, *(a for _, a, _ in kept)]):
+                checks = [("phi", phi_flat[block]), ("the gradient", g_flat[block])]
+                checks += [("the new phi", new_phi)]
+                checks += [(f"state buffer {n!r}", a) for n, a, _ in kept]
+                if (problem := _first_problem(checks)) is not None:
+                    return problem
+            out_flat[block] = new_phi
+            for _, a, b in kept:
+                b[block] = a
         return None
+
+    def _apply_fused(
+        self,
+        phi: FloatArray,
+        g: FloatArray,
+        bufs: list[FloatArray | None],
+        k: tuple[float | bool, ...],
+        out: FloatArray | None,
+    ) -> str | None:
+        """The compiled single pass over flat arrays (``out=None``: in place).
+
+        See :mod:`descend._fused`.
+        """
+        if (why := _fused.unsupported_dtype(phi, g)) is not None:
+            raise TypeError(
+                f"fused=True runs float32 and float64 arrays of one dtype, but {why}; "
+                "use fused=False (the NumPy path takes any float dtype)"
+            )
+        if not _fused.apply(type(self).update, phi, g, bufs, k, out):
+            return None
+        # Rare: find the culprit (in place, the old phi is gone; the rest is intact).
+        checks = [] if out is None else [("phi", phi)]
+        checks += [("the gradient", g), ("the new phi", phi if out is None else out)]
+        kept = [(n, b) for n, b in zip(self.slots, bufs, strict=True) if b is not None]
+        checks += [(f"state buffer {n!r}", b) for n, b in kept]
+        return _first_problem(checks)
 
     def direction(self, phi: FloatArray, grad: Gradient, state: State, alpha: float) -> FloatArray:
         """The gradient the rule uses: by default the gradient at ``phi``.
@@ -293,14 +324,26 @@ class Optimizer(ABC):
         return g
 
     @abstractmethod
-    def rule(
-        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
-    ) -> FloatArray:
-        """The update rule, elementwise: return the new ``phi``, update ``s`` in place.
+    def scalars(self, alpha: float, t: int) -> dict[str, float | bool]:
+        """The numbers step ``t = 1, 2, ...`` needs, by the names :meth:`update` gives them.
 
-        ``phi``, ``g`` and the buffers ``s`` are matching blocks of the
-        arrays, ``alpha`` is this step's learning rate and ``t = 1, 2, ...``
-        the number of this step.
+        Everything that is the same for every coordinate is computed here,
+        once per step, in Python floats: ``alpha`` (this step's learning
+        rate), bias corrections, hyperparameters and flags.
+        """
+
+    @staticmethod
+    @abstractmethod
+    def update(phi: FloatArray, g: FloatArray, *args: Any) -> tuple[FloatArray, ...]:
+        """The update rule, elementwise: return the new ``phi`` and the new buffers.
+
+        Called as ``update(phi, g, *buffers, *scalars)`` with a buffer for
+        each name in :attr:`slots` and the values of :meth:`scalars` in the
+        order of ``update``'s parameters. It must be a pure function of
+        numbers, valid for NumPy arrays (the NumPy path passes blocks) and for
+        scalars (the fused path compiles it with numba): arithmetic, ``if``
+        on the scalars, ``np.sqrt`` and ``np.maximum``; no literal numbers in
+        arithmetic, since those would round differently in float32.
         """
 
     def _check_out(self, out: FloatArray | None, phi: FloatArray) -> FloatArray:
@@ -319,9 +362,30 @@ class Optimizer(ABC):
 
     def hyperparameters(self) -> dict[str, Any]:
         """The hyperparameters as a plain dict (for display and checkpoints)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name != "fused"  # how the rule runs, not what it computes
+        }
 
     def _check_state(self, phi: FloatArray, state: State) -> None:
+        if (  # the common case, checked quickly: a state this optimizer made for phi
+            type(state) is State
+            and type(state.optimizer) is type(self)
+            and type(state.t) is int
+            and state.t >= 0
+            and type(state.buffers) is dict
+            and tuple(state.buffers) == self.buffer_names
+            and all(
+                type(b) is np.ndarray
+                and b.dtype.kind == "f"
+                and b.shape == phi.shape
+                and b.flags.c_contiguous
+                and b.flags.writeable
+                for b in state.buffers.values()
+            )
+        ):
+            return
         if not isinstance(state, State):
             raise TypeError(
                 f"state must be a State made by {type(self).__name__}.init, "
@@ -351,3 +415,9 @@ class Optimizer(ABC):
                     f"state buffer {name!r} has shape {buf.shape} but phi has shape "
                     f"{phi.shape}; was the state made for other parameters?"
                 )
+
+
+@functools.cache
+def _scalar_names(cls: type[Optimizer]) -> tuple[str, ...]:
+    """The scalar parameters of ``cls.update``: those after ``phi``, ``g`` and the buffers."""
+    return tuple(inspect.signature(cls.update).parameters)[2 + len(cls.slots) :]

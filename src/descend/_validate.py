@@ -100,7 +100,7 @@ def float_array(name: str, value: object) -> FloatArray:
         raise TypeError(
             f"{name} must be a NumPy array of floats, got {value!r} of type {type(value).__name__}"
         )
-    if not np.issubdtype(arr.dtype, np.floating):
+    if arr.dtype.kind != "f":  # float16/32/64/longdouble; not int, bool, complex, object
         raise TypeError(
             f"{name} must have a real floating dtype (float32 or float64), got dtype {arr.dtype}"
         )

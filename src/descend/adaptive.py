@@ -11,8 +11,8 @@ float64 round-off. Symbols: :math:`\phi` parameters, :math:`g` gradient,
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -81,6 +81,8 @@ class Adagrad(Optimizer):
         object.__setattr__(self, "eps", check.positive("eps", self.eps))
         check.flag("maximize", self.maximize)
 
+    slots: ClassVar[tuple[str, ...]] = ("s",)
+
     @property
     def buffer_names(self) -> tuple[str, ...]:
         return ("s",)
@@ -88,18 +90,30 @@ class Adagrad(Optimizer):
     def initial_buffers(self, phi: FloatArray) -> dict[str, FloatArray]:
         return {"s": np.full(phi.shape, self.initial_accumulator_value, dtype=phi.dtype)}
 
-    def rule(
-        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
-    ) -> FloatArray:
-        lam, eta = self.weight_decay, self.lr_decay
-        if self.maximize:
+    def scalars(self, alpha: float, t: int) -> dict[str, float | bool]:
+        return {
+            "alpha_t": alpha / (1 + (t - 1) * self.lr_decay),
+            "lam": self.weight_decay,
+            "eps": self.eps,
+            "maximize": self.maximize,
+        }
+
+    @staticmethod
+    def update(
+        phi: FloatArray,
+        g: FloatArray,
+        s: FloatArray,
+        alpha_t: float,
+        lam: float,
+        eps: float,
+        maximize: bool,
+    ) -> tuple[FloatArray, FloatArray]:
+        if maximize:
             g = -g
         if lam != 0:
             g = g + lam * phi
-        alpha_t = alpha / (1 + (t - 1) * eta)
-        sum_sq = s["s"]
-        sum_sq[...] = sum_sq + g * g
-        return phi - alpha_t * g / (np.sqrt(sum_sq) + self.eps)
+        s = s + g * g
+        return phi - alpha_t * g / (np.sqrt(s) + eps), s
 
 
 @dataclass(frozen=True)
@@ -169,31 +183,54 @@ class RMSprop(Optimizer):
         check.flag("centered", self.centered)
         check.flag("maximize", self.maximize)
 
+    slots: ClassVar[tuple[str, ...]] = ("v", "g_bar", "b")
+
     @property
     def buffer_names(self) -> tuple[str, ...]:
         return ("v",) + (("g_bar",) if self.centered else ()) + (("b",) if self.momentum else ())
 
-    def rule(
-        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
-    ) -> FloatArray:
-        rho, mu, lam, eps = self.alpha, self.momentum, self.weight_decay, self.eps
-        if self.maximize:
+    def scalars(self, alpha: float, t: int) -> dict[str, float | bool]:
+        return {
+            "alpha": alpha,
+            "rho": self.alpha,
+            "one_minus_rho": 1 - self.alpha,
+            "mu": self.momentum,
+            "lam": self.weight_decay,
+            "eps": self.eps,
+            "centered": self.centered,
+            "maximize": self.maximize,
+        }
+
+    @staticmethod
+    def update(
+        phi: FloatArray,
+        g: FloatArray,
+        v: FloatArray,
+        g_bar: FloatArray,
+        b: FloatArray,
+        alpha: float,
+        rho: float,
+        one_minus_rho: float,
+        mu: float,
+        lam: float,
+        eps: float,
+        centered: bool,
+        maximize: bool,
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        if maximize:
             g = -g
         if lam != 0:
             g = g + lam * phi
-        v = s["v"]
-        v[...] = rho * v + (1 - rho) * g * g
-        if self.centered:
-            g_bar = s["g_bar"]
-            g_bar[...] = rho * g_bar + (1 - rho) * g
-            d = np.sqrt(v - g_bar**2) + eps
+        v = rho * v + one_minus_rho * g * g
+        if centered:
+            g_bar = rho * g_bar + one_minus_rho * g
+            d = np.sqrt(v - g_bar * g_bar) + eps
         else:
             d = np.sqrt(v) + eps
         if mu > 0:
-            b = s["b"]
-            b[...] = mu * b + g / d
-            return phi - alpha * b
-        return phi - alpha * g / d
+            b = mu * b + g / d
+            return phi - alpha * b, v, g_bar, b
+        return phi - alpha * g / d, v, g_bar, b
 
 
 @dataclass(frozen=True)
@@ -271,33 +308,61 @@ class Adam(Optimizer):
         check.flag("maximize", self.maximize)
         check.flag("decoupled_weight_decay", self.decoupled_weight_decay)
 
+    slots: ClassVar[tuple[str, ...]] = ("m", "v", "v_max")
+
     @property
     def buffer_names(self) -> tuple[str, ...]:
         return ("m", "v", "v_max") if self.amsgrad else ("m", "v")
 
-    def rule(
-        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
-    ) -> FloatArray:
-        (beta1, beta2), lam, eps = self.betas, self.weight_decay, self.eps
-        if self.maximize:
+    def scalars(self, alpha: float, t: int) -> dict[str, float | bool]:
+        (beta1, beta2), lam = self.betas, self.weight_decay
+        return {
+            # alpha m_hat / (sqrt(v_hat) + eps) with m_hat = m / (1 - beta1^t) and
+            # v_hat = v / (1 - beta2^t): the corrections are scalars, applied once.
+            "step_size": alpha / (1 - beta1**t),
+            "sqrt_c2": math.sqrt(1 - beta2**t),
+            "one_minus_beta1": 1 - beta1,
+            "beta2": beta2,
+            "one_minus_beta2": 1 - beta2,
+            "eps": self.eps,
+            "lam": lam,
+            "shrink": 1 - alpha * lam,  # decoupled weight decay (AdamW)
+            "decoupled": self.decoupled_weight_decay and lam != 0,
+            "amsgrad": self.amsgrad,
+            "maximize": self.maximize,
+        }
+
+    @staticmethod
+    def update(
+        phi: FloatArray,
+        g: FloatArray,
+        m: FloatArray,
+        v: FloatArray,
+        v_max: FloatArray,
+        step_size: float,
+        sqrt_c2: float,
+        one_minus_beta1: float,
+        beta2: float,
+        one_minus_beta2: float,
+        eps: float,
+        lam: float,
+        shrink: float,
+        decoupled: bool,
+        amsgrad: bool,
+        maximize: bool,
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        if maximize:
             g = -g
-        if lam != 0 and self.decoupled_weight_decay:
-            phi = phi * (1 - alpha * lam)
+        if decoupled:
+            phi = shrink * phi  # (1 - alpha lambda) phi
         elif lam != 0:
             g = g + lam * phi
-        m, v = s["m"], s["v"]
-        m += (1 - beta1) * (g - m)  # m = beta1 m + (1 - beta1) g, updated in place
-        v *= beta2
-        v += (1 - beta2) * g * g  # v = beta2 v + (1 - beta2) g^2
-        if self.amsgrad:
-            v = s["v_max"]
-            np.maximum(v, s["v"], out=v)  # v_max = max(v_max, v)
-        # phi - alpha m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - beta1^t)
-        # and v_hat = v / (1 - beta2^t): the corrections are scalars, applied once.
-        step_size = alpha / (1 - beta1**t)
-        denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + eps
-        new_phi: FloatArray = phi - step_size * m / denom
-        return new_phi
+        m = m + one_minus_beta1 * (g - m)  # = beta1 m + (1 - beta1) g
+        v = beta2 * v + one_minus_beta2 * g * g
+        if amsgrad:
+            v_max = np.maximum(v_max, v)
+        denom = np.sqrt(v_max if amsgrad else v) / sqrt_c2 + eps
+        return phi - step_size * m / denom, m, v, v_max
 
 
 @dataclass(frozen=True)

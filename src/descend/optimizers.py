@@ -1,7 +1,8 @@
 r"""Gradient descent, SGD and momentum: the update rules before Adam.
 
-Each class is a frozen dataclass of hyperparameters; its :meth:`update` is
-the rule, written with the symbols of the docs: :math:`\phi` (``phi``) the
+Each class is a frozen dataclass of hyperparameters; its ``update`` is the
+rule, elementwise, written with the symbols of the docs (and its ``scalars``
+the per-step numbers the rule uses): :math:`\phi` (``phi``) the
 parameters, :math:`g` (``g``) the gradient, :math:`\alpha` (``alpha``) the
 learning rate, :math:`\beta` (``beta``) the momentum coefficient and
 :math:`m` (``m``) the momentum.
@@ -9,7 +10,6 @@ learning rate, :math:`\beta` (``beta``) the momentum coefficient and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -50,10 +50,12 @@ class GradientDescent(Optimizer):
     def __post_init__(self) -> None:
         super().__post_init__()
 
-    def rule(
-        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
-    ) -> FloatArray:
-        return phi - alpha * g
+    def scalars(self, alpha: float, t: int) -> dict[str, float | bool]:
+        return {"alpha": alpha}
+
+    @staticmethod
+    def update(phi: FloatArray, g: FloatArray, alpha: float) -> tuple[FloatArray]:
+        return (phi - alpha * g,)
 
 
 @dataclass(frozen=True)
@@ -125,28 +127,45 @@ class SGD(Optimizer):
                 f"got momentum={self.momentum!r}, dampening={self.dampening!r}"
             )
 
+    slots: ClassVar[tuple[str, ...]] = ("b",)
+
     @property
     def buffer_names(self) -> tuple[str, ...]:
         return ("b",) if self.momentum != 0 else ()
 
-    def rule(
-        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
-    ) -> FloatArray:
-        mu, tau, lam = self.momentum, self.dampening, self.weight_decay
-        if self.maximize:
+    def scalars(self, alpha: float, t: int) -> dict[str, float | bool]:
+        return {
+            "alpha": alpha,
+            "mu": self.momentum,
+            "one_minus_tau": 1 - self.dampening,
+            "lam": self.weight_decay,
+            "first": t == 1,
+            "maximize": self.maximize,
+            "nesterov": self.nesterov,
+        }
+
+    @staticmethod
+    def update(
+        phi: FloatArray,
+        g: FloatArray,
+        b: FloatArray,
+        alpha: float,
+        mu: float,
+        one_minus_tau: float,
+        lam: float,
+        first: bool,
+        maximize: bool,
+        nesterov: bool,
+    ) -> tuple[FloatArray, FloatArray]:
+        if maximize:
             g = -g
         if lam != 0:
             g = g + lam * phi
         if mu == 0:
-            return phi - alpha * g
-        b = s["b"]
-        if t == 1:
-            b[...] = g  # the buffer starts as the first gradient
-        else:
-            b *= mu
-            b += (1 - tau) * g  # b = mu b + (1 - tau) g, updated in place
-        direction = g + mu * b if self.nesterov else b
-        return phi - alpha * direction
+            return phi - alpha * g, b
+        b = g if first else mu * b + one_minus_tau * g  # the buffer starts as the first g
+        direction = g + mu * b if nesterov else b
+        return phi - alpha * direction, b
 
 
 @dataclass(frozen=True)
@@ -187,16 +206,21 @@ class Momentum(Optimizer):
         super().__post_init__()
         object.__setattr__(self, "beta", check.in_range("beta", self.beta, 0.0, 1.0))
 
+    slots: ClassVar[tuple[str, ...]] = ("m",)
+
     @property
     def buffer_names(self) -> tuple[str, ...]:
         return ("m",)
 
-    def rule(
-        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
-    ) -> FloatArray:
-        beta, m = self.beta, s["m"]
-        m += (1 - beta) * (g - m)  # m = beta m + (1 - beta) g, updated in place
-        return phi - alpha * m
+    def scalars(self, alpha: float, t: int) -> dict[str, float | bool]:
+        return {"alpha": alpha, "one_minus_beta": 1 - self.beta}
+
+    @staticmethod
+    def update(
+        phi: FloatArray, g: FloatArray, m: FloatArray, alpha: float, one_minus_beta: float
+    ) -> tuple[FloatArray, FloatArray]:
+        m = m + one_minus_beta * (g - m)  # = beta m + (1 - beta) g
+        return phi - alpha * m, m
 
 
 @dataclass(frozen=True)
@@ -247,6 +271,8 @@ class NesterovMomentum(Optimizer):
         super().__post_init__()
         object.__setattr__(self, "beta", check.in_range("beta", self.beta, 0.0, 1.0))
 
+    slots: ClassVar[tuple[str, ...]] = ("m",)
+
     @property
     def buffer_names(self) -> tuple[str, ...]:
         return ("m",)
@@ -255,12 +281,15 @@ class NesterovMomentum(Optimizer):
         # The gradient at the look-ahead point, where momentum alone leads.
         return self.gradient(grad, phi - alpha * self.beta * state["m"])
 
-    def rule(
-        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
-    ) -> FloatArray:
-        beta, m, g_ahead = self.beta, s["m"], g
-        m += (1 - beta) * (g_ahead - m)  # m = beta m + (1 - beta) g_ahead, in place
-        return phi - alpha * m
+    def scalars(self, alpha: float, t: int) -> dict[str, float | bool]:
+        return {"alpha": alpha, "one_minus_beta": 1 - self.beta}
+
+    @staticmethod
+    def update(
+        phi: FloatArray, g_ahead: FloatArray, m: FloatArray, alpha: float, one_minus_beta: float
+    ) -> tuple[FloatArray, FloatArray]:
+        m = m + one_minus_beta * (g_ahead - m)  # = beta m + (1 - beta) g(look-ahead)
+        return phi - alpha * m, m
 
 
 @dataclass(frozen=True)
@@ -320,10 +349,14 @@ class NormalizedGradient(Optimizer):
             return unit
         return g
 
-    def rule(
-        self, phi: FloatArray, g: FloatArray, s: Mapping[str, FloatArray], alpha: float, t: int
-    ) -> FloatArray:
-        if self.norm == "global":
-            return phi - alpha * g  # g is already g / (|g| + eps)
+    def scalars(self, alpha: float, t: int) -> dict[str, float | bool]:
+        return {"alpha": alpha, "eps": self.eps, "unit": self.norm == "global"}
+
+    @staticmethod
+    def update(
+        phi: FloatArray, g: FloatArray, alpha: float, eps: float, unit: bool
+    ) -> tuple[FloatArray]:
+        if unit:  # norm="global": direction() already divided g by |g| + eps
+            return (phi - alpha * g,)
         m, v = g, g * g
-        return phi - alpha * m / (np.sqrt(v) + self.eps)
+        return (phi - alpha * m / (np.sqrt(v) + eps),)
