@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import descend
+from descend import _fused
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_optimizers.py"
 
@@ -98,6 +99,9 @@ def test_measure_single_returns_a_full_record(
         assert _positive_finite(getattr(row, name)), name
     assert _positive_finite(row.ref_frac)
     assert _positive_finite(row.naive_ref_frac)
+    for name in ("fused_s", "fused_first_call_s", "fused_gbs", "fused_ref_frac"):
+        value = getattr(row, name)
+        assert _positive_finite(value) if _fused.available() else value is None, name
     torch_fields = ("vs_torch", "torch_foreach_s", "torch_fused_s")
     for name in torch_fields:
         value = getattr(row, name)
@@ -113,9 +117,13 @@ def test_measure_single_returns_a_full_record(
     # The record is what --json writes: every field a plain value.
     record = bench.asdict(row)
     assert set(record) == {f.name for f in fields(bench.SingleRow)}
-    table = bench.single_table([row], torch is not None)
+    table = bench.single_tables([row], torch is not None)
     assert "Adam" in table
     assert "float64" in table
+    assert "fused ref frac" in table
+    assert ("torch not installed" in table) is (torch is None)
+    if _fused.available():
+        assert "first step" in bench.compile_table([row])
 
 
 def test_small_arrays_and_memory_records(bench: ModuleType, reference: Any) -> None:
@@ -125,8 +133,12 @@ def test_small_arrays_and_memory_records(bench: ModuleType, reference: Any) -> N
     for name in ("flat_s", "loop_s", "reference_s", "flat_gbs", "flat_ref_frac"):
         assert _positive_finite(getattr(row, name)), name
     assert row.flat_vs_torch is None
+    assert row.fused_vs_torch is None
+    assert _positive_finite(row.fused_s) if _fused.available() else row.fused_s is None
+    assert "flat vs torch" in bench.small_tables([row], False)
     memory = bench.measure_memory("float64", n=1000)
-    assert [m.impl for m in memory] == ["descend (out=phi)", "naive NumPy Adam"]
+    fused = ["descend fused (out=phi)"] if _fused.available() else []
+    assert [m.impl for m in memory] == ["descend (out=phi)", *fused, "naive NumPy Adam"]
     for m in memory:
         assert m.array_bytes == 8000
         assert m.peak_extra_bytes >= 0
