@@ -19,7 +19,9 @@ per step: gradient descent reads phi and g and writes phi (3 array passes),
 momentum SGD also reads and writes its buffer b (5), Adam reads phi, g, m, v
 and writes phi, m, v (7). descend steps in place (``out=phi``). Each time is
 the median over several timed runs after a warm-up, the number of steps per
-run chosen so that one measurement takes a few tenths of a second.
+run chosen so that one measurement takes a few tenths of a second; the runs of
+all the implementations of one case (descend's two paths, the reference,
+torch) are interleaved, so that a machine whose speed drifts slows them alike.
 
 Speed is measured here, as ratios, and never asserted in the tests.
 """
@@ -45,7 +47,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -162,7 +164,7 @@ class Settings:
 
     @classmethod
     def full(cls) -> Settings:
-        return cls(sizes=(10**4, 10**6, 10**7), target_s=0.3, runs=5, warmup=2)
+        return cls(sizes=(10**4, 10**6, 10**7), target_s=0.3, runs=7, warmup=2)
 
     @classmethod
     def quick(cls) -> Settings:
@@ -196,13 +198,9 @@ class Timing:
         )
 
 
-def measure(fn: Callable[[], object], settings: Settings) -> Timing:
-    """Time ``fn`` (one step): warm up, calibrate, then the median of timed runs."""
-    for _ in range(settings.warmup):
-        fn()
+def _calibrate(fn: Callable[[], object], settings: Settings) -> int:
+    """Steps per timed run: double the count until a loop takes a fifth of a run."""
     per_run = settings.target_s / settings.runs
-    # Calibrate (this also warms up): double the count until a loop takes a
-    # fifth of a run, then size the runs from it.
     count = 1
     while True:
         start = time.perf_counter()
@@ -212,20 +210,61 @@ def measure(fn: Callable[[], object], settings: Settings) -> Timing:
         if elapsed >= per_run / 5 or count >= 1 << 20:
             break
         count *= 2
-    steps = max(1, round(per_run * count / max(elapsed, 1e-9)))
-    times = []
+    return max(1, round(per_run * count / max(elapsed, 1e-9)))
+
+
+#: What a torch configuration may raise when it does not support a case.
+STEP_ERRORS = (RuntimeError, ValueError, TypeError, NotImplementedError)
+
+
+def measure_together(
+    fns: dict[str, Callable[[], object]], settings: Settings
+) -> tuple[dict[str, Timing], dict[str, str]]:
+    """Time several implementations of one step, their timed runs interleaved.
+
+    Each is warmed up and calibrated, then run ``settings.runs`` rounds; in
+    every round each implementation makes one timed run, in rotating order.
+    A machine whose speed drifts (another process, the clock) then slows all
+    of them alike, and their ratios stay fair. Returns the timings and, for an
+    implementation that raised during warm-up, its error message.
+    """
+    steps, errors = {}, {}
+    for name, fn in fns.items():
+        try:
+            for _ in range(settings.warmup):
+                fn()
+        except STEP_ERRORS as err:
+            errors[name] = str(err).splitlines()[0] if str(err) else type(err).__name__
+            continue
+        steps[name] = _calibrate(fn, settings)
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    names = list(steps)
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for _ in range(settings.runs):
-            start = time.perf_counter()
-            for _ in range(steps):
-                fn()
-            times.append((time.perf_counter() - start) / steps)
+        for r in range(settings.runs):
+            for name in names[r % len(names) :] + names[: r % len(names)]:
+                fn, count = fns[name], steps[name]
+                start = time.perf_counter()
+                for _ in range(count):
+                    fn()
+                times[name].append((time.perf_counter() - start) / count)
     finally:
         if gc_was_enabled:
             gc.enable()
-    return Timing(statistics.median(times), min(times), max(times), settings.runs, steps, times)
+    timings = {
+        name: Timing(statistics.median(t), min(t), max(t), settings.runs, steps[name], t)
+        for name, t in times.items()
+    }
+    return timings, errors
+
+
+def measure(fn: Callable[[], object], settings: Settings) -> Timing:
+    """Time ``fn`` (one step) alone: warm up, calibrate, then the median of timed runs."""
+    timings, errors = measure_together({"fn": fn}, settings)
+    if "fn" in errors:
+        raise RuntimeError(errors["fn"])
+    return timings["fn"]
 
 
 # --------------------------------------------------------------------------- reference
@@ -281,6 +320,18 @@ def _scalars(rule: str, t: int) -> tuple[float, ...]:
     return (LR / (1 - beta1**t), beta1, beta2, 1 / (1 - beta2**t), EPS)
 
 
+@dataclass(frozen=True)
+class _KernelCall:
+    """A C kernel with its arguments, holding on to the arrays it points into."""
+
+    fn: Any
+    args: tuple[Any, ...]
+    arrays: tuple[Array, ...]  # the raw pointers in ``args`` need these alive
+
+    def __call__(self) -> None:
+        self.fn(*self.args)
+
+
 @dataclass
 class Reference:
     """A single-pass kernel per rule: the bandwidth bound of one core.
@@ -311,21 +362,26 @@ class Reference:
             *(ctypes.c_double(x) for x in _scalars(rule, t)),
         )
 
-        def call() -> None:
-            fn(*args)
+        return _KernelCall(fn, args, arrays)
 
-        return call
+    def prepare(self, rule: str, phi: Array, g: Array) -> tuple[Callable[[], None], float]:
+        """One step of ``rule`` on copies of ``phi`` and ``g``, and the factor its time needs.
 
-    def measure(self, rule: str, phi: Array, g: Array, settings: Settings) -> Timing:
-        """Time one step of ``rule`` on copies of ``phi`` and ``g``."""
+        The factor is 1 for the C kernel; for the NumPy estimate the call is
+        a copy (2 passes), scaled to the rule's passes.
+        """
         if self.lib is None:
             src, dst = phi.copy(), np.empty_like(phi)
-            copy = measure(lambda: np.copyto(dst, src), settings)  # 2 passes
-            return copy.scaled(RULES[rule].passes / 2)
+            return lambda: np.copyto(dst, src), RULES[rule].passes / 2
         p, grad = phi.copy(), g.copy()
         buffers = [np.zeros_like(phi) for _ in RULES[rule].buffers]
         # t = 10: the bias corrections of a step in steady state.
-        return measure(self.kernel(rule, p, grad, buffers, t=10), settings)
+        return self.kernel(rule, p, grad, buffers, t=10), 1.0
+
+    def measure(self, rule: str, phi: Array, g: Array, settings: Settings) -> Timing:
+        """Time one step of ``rule`` on copies of ``phi`` and ``g``, alone."""
+        fn, factor = self.prepare(rule, phi, g)
+        return measure(fn, settings).scaled(factor)
 
 
 def build_reference(gcc: str | None = None) -> Reference:
@@ -402,44 +458,67 @@ class TorchTimes:
         return None if timing is None else timing.median_s
 
 
-def measure_torch(
+@contextlib.contextmanager
+def torch_threads(torch: Any | None, n: int) -> Iterator[None]:
+    """Run torch on ``n`` threads inside the block (nothing without torch)."""
+    if torch is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def torch_steps(
+    torch: Any | None, rule: str, arrays: Sequence[Array], grads: Sequence[Array]
+) -> tuple[dict[str, Callable[[], object]], list[str]]:
+    """torch.optim's foreach and fused steps on copies of the arrays, keyed by configuration."""
+    if torch is None:
+        return {}, []
+    steps, notes = {}, []
+    for config in ("foreach", "fused"):
+        try:
+            opt = _torch_optimizer(torch, rule, _torch_params(torch, arrays, grads), config)
+        except STEP_ERRORS as err:
+            notes.append(f"{config}: {str(err).splitlines()[0]}")
+            continue
+        steps[f"torch_{config}"] = opt.step
+    return steps, notes
+
+
+def measure_with_torch(
+    ours: dict[str, Callable[[], object]],
     torch: Any | None,
     rule: str,
     arrays: Sequence[Array],
     grads: Sequence[Array],
     settings: Settings,
-) -> TorchTimes:
-    """Time torch.optim's foreach and fused steps on one thread (and the best on two)."""
+) -> tuple[dict[str, Timing], TorchTimes]:
+    """Time our implementations and torch's (one thread), interleaved; then torch on 2 threads."""
     if torch is None:
-        return TorchTimes(note=TORCH_NOT_INSTALLED)
-    result, notes = TorchTimes(), []
-    threads = torch.get_num_threads()
-    try:
-        torch.set_num_threads(1)
-        for config in ("foreach", "fused"):
-            try:
-                params = _torch_params(torch, arrays, grads)
-                opt = _torch_optimizer(torch, rule, params, config)
-                setattr(result, config, measure(opt.step, settings))
-            except (RuntimeError, ValueError, TypeError, NotImplementedError) as err:
-                notes.append(f"{config}: {str(err).splitlines()[0]}")
-            finally:
-                params = []
-        timed = {c: t for c, t in (("foreach", result.foreach), ("fused", result.fused)) if t}
-        if timed:
-            result.best = min(timed, key=lambda c: timed[c].median_s)
-            if settings.two_threads:
-                torch.set_num_threads(2)
-                params = _torch_params(torch, arrays, grads)
-                opt = _torch_optimizer(torch, rule, params, result.best)
-                # Fewer runs: on a shared machine the second core may be busy,
-                # which makes a 2-thread step slow (OpenMP waits for it).
-                short = dataclasses.replace(settings, runs=min(settings.runs, 3), warmup=1)
+        timings, _ = measure_together(ours, settings)
+        return timings, TorchTimes(note=TORCH_NOT_INSTALLED)
+    theirs, notes = torch_steps(torch, rule, arrays, grads)
+    with torch_threads(torch, 1):
+        timings, errors = measure_together({**ours, **theirs}, settings)
+    notes += [f"{name.removeprefix('torch_')}: {e}" for name, e in errors.items()]
+    result = TorchTimes(timings.get("torch_foreach"), timings.get("torch_fused"))
+    timed = {c: t for c, t in (("foreach", result.foreach), ("fused", result.fused)) if t}
+    if timed:
+        result.best = min(timed, key=lambda c: timed[c].median_s)
+        if settings.two_threads:
+            params = _torch_params(torch, arrays, grads)
+            opt = _torch_optimizer(torch, rule, params, result.best)
+            # Fewer runs: on a shared machine the second core may be busy,
+            # which makes a 2-thread step slow (OpenMP waits for it).
+            short = dataclasses.replace(settings, runs=min(settings.runs, 3), warmup=1)
+            with torch_threads(torch, 2):
                 result.two_threads = measure(opt.step, short)
-    finally:
-        torch.set_num_threads(threads)
     result.note = "; ".join(notes)
-    return result
+    return timings, result
 
 
 # --------------------------------------------------------------------------- one array
@@ -490,10 +569,10 @@ class SingleRow:
     timings: dict[str, Timing | None]
 
 
-def measure_fused(
-    rule: str, phi: Array, g: Array, settings: Settings
-) -> tuple[Timing | None, float | None]:
-    """Time descend's fused path on copies of ``phi``, and its first (compiling) call."""
+def prepare_fused(
+    rule: str, phi: Array, g: Array
+) -> tuple[Callable[[], None] | None, float | None]:
+    """descend's fused step on a copy of ``phi``, and the time of its first (compiling) call."""
     if not fused_available():
         return None, None
     opt, p = make_optimizer(rule, fused=True), phi.copy()
@@ -502,8 +581,7 @@ def measure_fused(
     def step() -> None:
         opt.step(p, g, state, out=p)
 
-    first = first_call_s(step)
-    return measure(step, settings), first
+    return step, first_call_s(step)
 
 
 def measure_single(
@@ -521,13 +599,21 @@ def measure_single(
     phi, g = random_array(rng, n, dtype), random_array(rng, n, dtype)
     nbytes = spec.passes * n * phi.itemsize
 
-    fused, fused_first = measure_fused(rule, phi, g, settings)
+    fused_step, fused_first = prepare_fused(rule, phi, g)
     opt = make_optimizer(rule)
     state = opt.init(phi)
-    ours = measure(lambda: opt.step(phi, g, state, out=phi), settings)
-    ref = reference.measure(rule, phi, g, settings)
-    naive = measure(NaiveAdam(phi.copy(), g), settings) if rule == "adam" else None
-    tt = measure_torch(torch, rule, [phi], [g], settings)
+    ref_step, ref_factor = reference.prepare(rule, phi, g)
+    fns: dict[str, Callable[[], object]] = {
+        "numpy": lambda: opt.step(phi, g, state, out=phi),
+        "reference": ref_step,
+    }
+    if fused_step is not None:
+        fns["fused"] = fused_step
+    if rule == "adam":
+        fns["naive"] = NaiveAdam(phi.copy(), g)
+    timings, tt = measure_with_torch(fns, torch, rule, [phi], [g], settings)
+    ours, ref = timings["numpy"], timings["reference"].scaled(ref_factor)
+    fused, naive = timings.get("fused"), timings.get("naive")
 
     naive_s = None if naive is None else naive.median_s
     fused_s = None if fused is None else fused.median_s
@@ -676,14 +762,21 @@ def measure_small(
     flat, g_flat, layout = flat_layout(arrays, grads)
     nbytes = spec.passes * flat.size * flat.itemsize
 
-    fused, _ = measure_fused(rule, flat, g_flat, settings)
-    fused_s = None if fused is None else fused.median_s
+    fused_step, _ = prepare_fused(rule, flat, g_flat)
     opt = make_optimizer(rule)
     state = opt.init(flat)
-    flat_t = measure(lambda: opt.step(flat, g_flat, state, out=flat), settings)
-    loop_t = measure(Loop(opt, [a.copy() for a in arrays], grads), settings)
-    ref = reference.measure(rule, flat, g_flat, settings)
-    tt = measure_torch(torch, rule, arrays, grads, settings)
+    ref_step, ref_factor = reference.prepare(rule, flat, g_flat)
+    fns: dict[str, Callable[[], object]] = {
+        "flat": lambda: opt.step(flat, g_flat, state, out=flat),
+        "loop": Loop(opt, [a.copy() for a in arrays], grads),
+        "reference": ref_step,
+    }
+    if fused_step is not None:
+        fns["fused"] = fused_step
+    timings, tt = measure_with_torch(fns, torch, rule, arrays, grads, settings)
+    flat_t, loop_t = timings["flat"], timings["loop"]
+    ref, fused = timings["reference"].scaled(ref_factor), timings.get("fused")
+    fused_s = None if fused is None else fused.median_s
 
     best_s = tt.best_s
     two_s = None if tt.two_threads is None else tt.two_threads.median_s
@@ -1088,7 +1181,8 @@ def header_text(info: dict[str, Any], settings: Settings, quick: bool) -> str:
     lines += [f"{k.ljust(width)}  {v}" for k, v in info.items()]
     lines.append(
         f"{'timing'.ljust(width)}  median of {settings.runs} runs, ~{settings.target_s} s "
-        "per measurement, time.perf_counter, after warm-up; descend steps with out=phi"
+        "per measurement, time.perf_counter, after warm-up, the runs of one case "
+        "interleaved; descend steps with out=phi"
     )
     return "\n".join(lines)
 

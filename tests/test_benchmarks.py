@@ -143,3 +143,19 @@ def test_small_arrays_and_memory_records(bench: ModuleType, reference: Any) -> N
         assert m.array_bytes == 8000
         assert m.peak_extra_bytes >= 0
         assert math.isfinite(m.fraction_of_array)
+
+
+def test_a_prepared_reference_call_keeps_the_arrays_it_points_into(
+    bench: ModuleType, reference: Any
+) -> None:
+    # Regression: the call held raw pointers only, so once prepare() returned
+    # the copies were freed and the C kernel wrote into freed memory.
+    rng = np.random.default_rng(3)
+    phi, g = rng.standard_normal(100), rng.standard_normal(100)
+    call, factor = reference.prepare("adam", phi, g)
+    assert factor == 1.0
+    pointers = [arg.value for arg in call.args[1 : 1 + len(call.arrays)]]
+    assert pointers == [a.ctypes.data for a in call.arrays]
+    assert len(call.arrays) == 4  # phi, g, m, v
+    call()
+    assert np.all(np.isfinite(call.arrays[0]))

@@ -42,28 +42,32 @@ def _kernel(update: Callable[..., Any]) -> Any:
     return numba.njit(error_model="numpy")(update)
 
 
-def _source(present: tuple[bool, ...], floats: tuple[bool, ...], dtype: str, in_place: bool) -> str:
-    """The loop for one layout: ``present[j]`` says buffer j is an array.
+def _source(
+    present: tuple[bool, ...], flags: tuple[bool | None, ...], dtype: str, in_place: bool
+) -> str:
+    """The loop for one layout of a rule's arguments.
 
-    Absent buffers (a configuration that does not keep them) are a zero and
-    their results are dropped. ``floats[j]`` says scalar j is a float, cast
-    to the arrays' ``dtype`` before the loop so that float32 arithmetic stays
-    float32, as in NumPy. The loop also returns whether any result is NaN or
-    inf: ``x - x`` is 0 for finite ``x`` and NaN otherwise.
+    ``present[j]`` says buffer j is an array; absent buffers (a configuration
+    that does not keep them) are a zero and their results are dropped.
+    ``flags[j]`` is None if scalar j is a number, passed in and cast to the
+    arrays' ``dtype`` before the loop (so float32 arithmetic stays float32,
+    as in NumPy), or the value of a bool flag, written into the loop as a
+    constant so that the compiler drops the branches not taken. The loop also
+    returns whether any result is NaN or inf: ``x - x`` is 0 for finite ``x``
+    and NaN otherwise.
     """
     bufs = [f"b{j}" for j in range(len(present))]
     kept = [b for b, p in zip(bufs, present, strict=True) if p]
-    scalars = [f"s{j}" for j in range(len(floats))]
-    args = ["phi", "g", *kept, *scalars] + ([] if in_place else ["out"])
+    numbers = [f"s{j}" for j, f in enumerate(flags) if f is None]
+    args = ["phi", "g", *kept, *numbers] + ([] if in_place else ["out"])
     given = [f"{b}[i]" if p else b for b, p in zip(bufs, present, strict=True)]
-    given += [f"k{j}" for j in range(len(floats))]
+    given += [f"k{j}" if f is None else str(f) for j, f in enumerate(flags)]
     results = "".join(f"r{j}, " for j in range(len(present)))
     finite = " + ".join(f"({x} - {x})" for x in ["p", *(f"r{b[1:]}" for b in kept)])
-    casts = [f"np.{dtype}(s{j})" if f else f"s{j}" for j, f in enumerate(floats)]
     lines = [
         f"def loop({', '.join(args)}):",
         *(f"    {b} = np.{dtype}(0)" for b, p in zip(bufs, present, strict=True) if not p),
-        *(f"    k{j} = {cast}" for j, cast in enumerate(casts)),
+        *(f"    k{j} = np.{dtype}(s{j})" for j, f in enumerate(flags) if f is None),
         "    bad = False",
         "    for i in range(phi.size):",
         f"        p, {results}= kernel(phi[i], g[i], {', '.join(given)})",
@@ -79,16 +83,15 @@ def _source(present: tuple[bool, ...], floats: tuple[bool, ...], dtype: str, in_
 def _loop(
     update: Callable[..., Any],
     present: tuple[bool, ...],
-    floats: tuple[bool, ...],
+    flags: tuple[bool | None, ...],
     dtype: np.dtype[Any],
     in_place: bool,
 ) -> Any:
     import numba
 
     namespace: dict[str, Any] = {"kernel": _kernel(update), "np": np}
-    exec(
-        _source(present, floats, dtype.name, in_place), namespace
-    )  # our own source, generated above
+    source = _source(present, flags, dtype.name, in_place)
+    exec(source, namespace)  # our own source, generated above
     return numba.njit(error_model="numpy", nogil=True)(namespace["loop"])
 
 
@@ -107,13 +110,14 @@ def apply(
     ``phi`` if ``out`` is None (otherwise the new parameters go to ``out``).
     """
     present = tuple(b is not None for b in buffers)
-    floats = tuple(not isinstance(x, bool) for x in scalars)
+    flags = tuple(x if isinstance(x, bool) else None for x in scalars)
     # in place: its own loop, so that no array argument aliases another
-    loop = _loop(update, present, floats, phi.dtype, out is None)
+    loop = _loop(update, present, flags, phi.dtype, out is None)
+    numbers = [x for x in scalars if not isinstance(x, bool)]
     arrays = [b for b in buffers if b is not None]
     if out is None:
-        return bool(loop(phi, g, *arrays, *scalars))
-    return bool(loop(phi, g, *arrays, *scalars, out))
+        return bool(loop(phi, g, *arrays, *numbers))
+    return bool(loop(phi, g, *arrays, *numbers, out))
 
 
 def unsupported_dtype(phi: FloatArray, g: FloatArray) -> str | None:
