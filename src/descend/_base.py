@@ -309,7 +309,7 @@ class Optimizer(ABC):
         """The gradient the rule uses: by default the gradient at ``phi``.
 
         Rules that look elsewhere (Nesterov) or rescale it as a whole (the
-        global norm) override this; everything elementwise is in :meth:`rule`.
+        global norm) override this; everything elementwise is in :meth:`update`.
         """
         return self.gradient(grad, phi)
 
