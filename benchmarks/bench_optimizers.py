@@ -821,6 +821,59 @@ def measure_small(
     )
 
 
+# --------------------------------------------------------------------------- NumPy bound
+
+
+@dataclass
+class BoundRow:
+    """What the NumPy path could reach at best: its rule on one block already in cache."""
+
+    rule: str
+    label: str
+    dtype: str
+    n: int
+    block: int  # elements per block
+    block_s: float  # one call of update() on one in-cache block
+    bound_s: float  # block_s scaled to n elements: no memory traffic, no loop overhead
+    reference_s: float | None  # the reference at n, from the one-array table
+    bound_ref_frac: float | None  # reference_s / bound_s: the NumPy path's ceiling
+
+
+def measure_numpy_bound(
+    rule: str, n: int, dtype: str, settings: Settings, reference_s: float | None, seed: int = 0
+) -> BoundRow:
+    """Time ``update`` on one block that stays in cache, as the NumPy path calls it."""
+    opt = make_optimizer(rule)
+    size = max(1, _base.BLOCK_BYTES // np.dtype(dtype).itemsize)
+    rng = np.random.default_rng(seed)
+    phi, g = random_array(rng, size, dtype), random_array(rng, size, dtype)
+    state = opt.init(phi)
+    opt.step(phi, g, state)  # buffers in steady state
+    named = opt.scalars(LR, 10)
+    k = tuple(named[name] for name in _base._scalar_names(type(opt)))
+    bufs = [state.buffers.get(name, 0.0) for name in opt.slots]
+    block = measure(lambda: opt.update(phi, g, *bufs, *k), settings)
+    bound_s = block.median_s * n / size
+    return BoundRow(
+        rule, RULES[rule].label, dtype, n, size, block.median_s, bound_s, reference_s,
+        _ratio(reference_s, bound_s),
+    )  # fmt: skip
+
+
+def bound_table(rows: Sequence[BoundRow]) -> str:
+    headers = ["rule", "dtype", "n", "bound ref frac", "bound", "reference", "one block"]
+    body = [
+        [r.label, r.dtype, fmt_n(r.n), fmt_frac(r.bound_ref_frac), fmt_time(r.bound_s),
+         fmt_time(r.reference_s), f"{fmt_time(r.block_s)} ({r.block:,} elements)"]
+        for r in rows
+    ]  # fmt: skip
+    title = (
+        "NumPy path's ceiling: the rule's NumPy operators on one block already in cache, "
+        "scaled to n (no memory traffic, no loop)"
+    )
+    return render(title, headers, body, left=3)
+
+
 # --------------------------------------------------------------------------- memory
 
 
@@ -1216,6 +1269,18 @@ def run(settings: Settings, quick: bool = False) -> dict[str, Any]:
     else:
         print("\nNOTE: numba is not installed, so the fused path was not measured", flush=True)
 
+    largest = max(settings.sizes)
+    bounds = []
+    for dtype in DTYPES:
+        for rule in RULES:
+            ref_s = next(
+                (r.reference_s for r in single if (r.rule, r.n, r.dtype) == (rule, largest, dtype)),
+                None,
+            )
+            _progress(f"NumPy ceiling {RULES[rule].label} {dtype}")
+            bounds.append(measure_numpy_bound(rule, largest, dtype, settings, ref_s))
+    print("\n" + bound_table(bounds), flush=True)
+
     small = []
     for dtype in DTYPES:
         for rule in ("sgd", "adam"):
@@ -1253,6 +1318,7 @@ def run(settings: Settings, quick: bool = False) -> dict[str, Any]:
         "reference": {"kind": reference.kind, "note": reference.note},
         "rules": {k: asdict(v) for k, v in RULES.items()},
         "single": [asdict(r) for r in single],
+        "numpy_bound": [asdict(r) for r in bounds],
         "small_arrays": [asdict(r) for r in small],
         "memory": [asdict(r) for r in memory],
         "targets": [asdict(t) for t in targets],

@@ -159,3 +159,13 @@ def test_a_prepared_reference_call_keeps_the_arrays_it_points_into(
     assert len(call.arrays) == 4  # phi, g, m, v
     call()
     assert np.all(np.isfinite(call.arrays[0]))
+
+
+def test_numpy_ceiling_times_the_rule_on_one_block(bench: ModuleType) -> None:
+    settings = bench.Settings.tiny()
+    row = bench.measure_numpy_bound("adam", 10**6, "float32", settings, reference_s=1e-3)
+    assert row.block == descend._base.BLOCK_BYTES // 4
+    assert _positive_finite(row.block_s)
+    assert row.bound_s == pytest.approx(row.block_s * 10**6 / row.block)
+    assert row.bound_ref_frac == pytest.approx(1e-3 / row.bound_s)
+    assert "bound ref frac" in bench.bound_table([row])
