@@ -11,10 +11,17 @@ virtualenv otherwise. Arguments after ``--`` go to the tool, e.g.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import nox
+
+# Byte-compile what uv installs: uv does not by default, and where
+# PYTHONDONTWRITEBYTECODE is set (as on our CI machines) every run would then
+# compile matplotlib, Sphinx and the rest from source again, seconds per
+# import (a docs rebuild with nothing changed took 10 s instead of 5).
+os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "uv|virtualenv"
