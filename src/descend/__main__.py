@@ -7,12 +7,15 @@ The problem is an ill-conditioned quadratic in two parameters,
     L[\phi] = \tfrac12 \sum_i h_i (\phi_i - \phi^*_i)^2, \qquad h = (1, 10),
 
 started at :math:`\phi_0 = (-2, 2)`. Each optimizer takes the same number of
-steps; it passes if the final loss is below ``TOLERANCE``. The command prints
-a table and exits with status 0 if all pass, 1 otherwise.
+steps; it passes if the final loss is below ``TOLERANCE``. Where numba is
+installed, each also runs with ``fused=True`` and passes only if the compiled
+path ends at the same bits. The command prints a table and exits with status
+0 if all pass, 1 otherwise.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 
@@ -30,6 +33,7 @@ from descend import (
     NormalizedGradient,
     Optimizer,
     RMSprop,
+    _fused,
 )
 from descend._validate import FloatArray
 from descend.schedules import ExponentialLR
@@ -67,32 +71,48 @@ def gradient(phi: FloatArray) -> FloatArray:
     return g
 
 
-def fit(opt: Optimizer, grad: Callable[[FloatArray], FloatArray] = gradient) -> float:
-    """Run ``opt`` for ``STEPS`` steps from ``PHI_0``; return the final loss."""
+def fit(opt: Optimizer, grad: Callable[[FloatArray], FloatArray] = gradient) -> FloatArray:
+    """Run ``opt`` for ``STEPS`` steps from ``PHI_0``; return the final parameters."""
     phi = PHI_0.copy()
     state = opt.init(phi)
     for _ in range(STEPS):
         phi, state = opt.step(phi, grad, state)
-    return loss(phi)
+    return phi
+
+
+def check(opt: Optimizer, fused: bool) -> tuple[float, str]:
+    """The final loss of ``opt`` and ``"ok"`` or why it fails."""
+    phi = fit(opt)
+    final = loss(phi)
+    if not (np.isfinite(final) and final < TOLERANCE):
+        return final, "FAIL"
+    if fused and not np.array_equal(fit(dataclasses.replace(opt, fused=True)), phi):
+        return final, "FAIL (fused=True ends elsewhere)"
+    return final, "ok"
 
 
 def main() -> int:
     """Fit the problem with each optimizer, print a table, return the exit status."""
     print(f"descend {descend.__version__} self-check (numpy {np.__version__})")
     print(f"L = 0.5 * sum(h * (phi - phi*)^2), h = {H}, {STEPS} steps from phi0 = {PHI_0}")
-    print(f"initial loss {loss(PHI_0):.3g}; pass if final loss < {TOLERANCE:g}\n")
+    print(f"initial loss {loss(PHI_0):.3g}; pass if final loss < {TOLERANCE:g}")
+    fused = _fused.available()
+    print(
+        "numba is installed: fused=True must end at the same bits\n"
+        if fused
+        else "numba is not installed: fused=True not checked\n"
+    )
     print(f"{'optimizer':<20} {'final loss':>12}  result")
     failed = 0
     for opt in OPTIMIZERS:
         try:
-            final = fit(opt)
+            final, result = check(opt, fused)
         except Exception as exc:  # report every optimizer, even a broken one
             print(f"{type(opt).__name__:<20} {'error':>12}  FAIL ({type(exc).__name__}: {exc})")
             failed += 1
             continue
-        ok = bool(np.isfinite(final)) and final < TOLERANCE
-        failed += not ok
-        print(f"{type(opt).__name__:<20} {final:>12.3e}  {'ok' if ok else 'FAIL'}")
+        failed += result != "ok"
+        print(f"{type(opt).__name__:<20} {final:>12.3e}  {result}")
     print(f"\n{len(OPTIMIZERS) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
