@@ -460,7 +460,7 @@ class TorchTimes:
     @property
     def best_s(self) -> float | None:
         timing = {"foreach": self.foreach, "fused": self.fused}.get(self.best or "")
-        return None if timing is None else timing.median_s
+        return _median(timing)
 
 
 @contextlib.contextmanager
@@ -529,6 +529,10 @@ def measure_with_torch(
 # --------------------------------------------------------------------------- one array
 
 
+def _median(timing: Timing | None) -> float | None:
+    return None if timing is None else timing.median_s
+
+
 def _gbs(nbytes: int, seconds: float | None) -> float | None:
     return None if seconds is None else nbytes / seconds / 1e9
 
@@ -589,6 +593,30 @@ def prepare_fused(
     return step, first_call_s(step)
 
 
+def measure_case(
+    rule: str,
+    phi: Array,
+    g: Array,
+    ours: dict[str, Callable[[], object]],
+    arrays: Sequence[Array],
+    grads: Sequence[Array],
+    settings: Settings,
+    reference: Reference,
+    torch: Any | None,
+) -> tuple[dict[str, Timing], float | None, TorchTimes]:
+    """Time ``ours``, descend's fused step and the reference on ``(phi, g)``, and torch on
+    ``arrays``, all interleaved; return the timings (the reference's already scaled), the
+    first fused call (None without numba) and torch's times."""
+    fused_step, fused_first = prepare_fused(rule, phi, g)
+    ref_step, ref_factor = reference.prepare(rule, phi, g)
+    fns = {**ours, "reference": ref_step}
+    if fused_step is not None:
+        fns["fused"] = fused_step
+    timings, tt = measure_with_torch(fns, torch, rule, arrays, grads, settings)
+    timings["reference"] = timings["reference"].scaled(ref_factor)
+    return timings, fused_first, tt
+
+
 def measure_single(
     rule: str,
     n: int,
@@ -604,26 +632,17 @@ def measure_single(
     phi, g = random_array(rng, n, dtype), random_array(rng, n, dtype)
     nbytes = spec.passes * n * phi.itemsize
 
-    fused_step, fused_first = prepare_fused(rule, phi, g)
     opt = make_optimizer(rule)
     state = opt.init(phi)
-    ref_step, ref_factor = reference.prepare(rule, phi, g)
-    fns: dict[str, Callable[[], object]] = {
-        "numpy": lambda: opt.step(phi, g, state, out=phi),
-        "reference": ref_step,
-    }
-    if fused_step is not None:
-        fns["fused"] = fused_step
+    fns: dict[str, Callable[[], object]] = {"numpy": lambda: opt.step(phi, g, state, out=phi)}
     if rule == "adam":
         fns["naive"] = NaiveAdam(phi.copy(), g)
-    timings, tt = measure_with_torch(fns, torch, rule, [phi], [g], settings)
-    ours, ref = timings["numpy"], timings["reference"].scaled(ref_factor)
-    fused, naive = timings.get("fused"), timings.get("naive")
-
-    naive_s = None if naive is None else naive.median_s
-    fused_s = None if fused is None else fused.median_s
-    best_s = tt.best_s
-    two_s = None if tt.two_threads is None else tt.two_threads.median_s
+    timings, fused_first, tt = measure_case(
+        rule, phi, g, fns, [phi], [g], settings, reference, torch
+    )
+    ours, ref, fused = timings["numpy"], timings["reference"], timings.get("fused")
+    naive_s, fused_s = _median(timings.get("naive")), _median(fused)
+    best_s, two_s = tt.best_s, _median(tt.two_threads)
     return SingleRow(
         rule=rule,
         label=spec.label,
@@ -644,8 +663,8 @@ def measure_single(
         descend_s=ours.median_s,
         reference_s=ref.median_s,
         naive_s=naive_s,
-        torch_foreach_s=None if tt.foreach is None else tt.foreach.median_s,
-        torch_fused_s=None if tt.fused is None else tt.fused.median_s,
+        torch_foreach_s=_median(tt.foreach),
+        torch_fused_s=_median(tt.fused),
         torch_2threads_s=two_s,
         torch_note=tt.note,
         fused_gbs=_gbs(nbytes, fused_s),
@@ -656,7 +675,7 @@ def measure_single(
             "fused": fused,
             "descend": ours,
             "reference": ref,
-            "naive": naive,
+            "naive": timings.get("naive"),
             "torch_foreach": tt.foreach,
             "torch_fused": tt.fused,
             "torch_2threads": tt.two_threads,
@@ -767,24 +786,18 @@ def measure_small(
     flat, g_flat, layout = flat_layout(arrays, grads)
     nbytes = spec.passes * flat.size * flat.itemsize
 
-    fused_step, _ = prepare_fused(rule, flat, g_flat)
     opt = make_optimizer(rule)
     state = opt.init(flat)
-    ref_step, ref_factor = reference.prepare(rule, flat, g_flat)
     fns: dict[str, Callable[[], object]] = {
         "flat": lambda: opt.step(flat, g_flat, state, out=flat),
         "loop": Loop(opt, [a.copy() for a in arrays], grads),
-        "reference": ref_step,
     }
-    if fused_step is not None:
-        fns["fused"] = fused_step
-    timings, tt = measure_with_torch(fns, torch, rule, arrays, grads, settings)
+    timings, _, tt = measure_case(
+        rule, flat, g_flat, fns, arrays, grads, settings, reference, torch
+    )
     flat_t, loop_t = timings["flat"], timings["loop"]
-    ref, fused = timings["reference"].scaled(ref_factor), timings.get("fused")
-    fused_s = None if fused is None else fused.median_s
-
-    best_s = tt.best_s
-    two_s = None if tt.two_threads is None else tt.two_threads.median_s
+    ref, fused = timings["reference"], timings.get("fused")
+    fused_s, best_s, two_s = _median(fused), tt.best_s, _median(tt.two_threads)
     return SmallRow(
         rule=rule,
         label=spec.label,
@@ -806,8 +819,8 @@ def measure_small(
         flat_s=flat_t.median_s,
         loop_s=loop_t.median_s,
         reference_s=ref.median_s,
-        torch_foreach_s=None if tt.foreach is None else tt.foreach.median_s,
-        torch_fused_s=None if tt.fused is None else tt.fused.median_s,
+        torch_foreach_s=_median(tt.foreach),
+        torch_fused_s=_median(tt.fused),
         torch_2threads_s=two_s,
         torch_note=tt.note,
         fused_gbs=_gbs(nbytes, fused_s),
