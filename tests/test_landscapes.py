@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from numerics import central_difference
 
 from descend._validate import FloatArray
 from descend.landscapes import DataLoss, FixedStep, Landscape, Quadratic, Rosenbrock
@@ -27,15 +28,6 @@ ALL = [
     DataLoss(Logistic(), np.array([-1.0, 0.5, 2.0]), np.array([0.0, 1.0, 1.0])),
 ]
 ids = [type(s).__name__ for s in ALL]
-
-
-def central_difference(L: Callable[[FloatArray], float], phi: FloatArray, h: float) -> FloatArray:
-    g = np.zeros(2)
-    for j in range(2):
-        e = np.zeros(2)
-        e[j] = h
-        g[j] = (L(phi + e) - L(phi - e)) / (2 * h)
-    return g
 
 
 def points_in(

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from numerics import central_difference
 
 from descend._validate import FloatArray
 from descend.models import (
@@ -24,15 +25,6 @@ from descend.models import (
 )
 
 # ---------------------------------------------------------------- helpers
-
-
-def central_difference(L: Callable[[FloatArray], float], phi: FloatArray, h: float) -> FloatArray:
-    g = np.zeros(2)
-    for j in range(2):
-        e = np.zeros(2)
-        e[j] = h
-        g[j] = (L(phi + e) - L(phi - e)) / (2 * h)
-    return g
 
 
 def floats(lo: float, hi: float) -> st.SearchStrategy[float]:
