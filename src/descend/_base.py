@@ -256,27 +256,27 @@ class Optimizer(ABC):
         k = tuple(named[name] for name in _scalar_names(type(self)))
         phi_flat, g_flat, out_flat = _flat(phi), _flat(g), _flat(out)
         bufs = [_flat(buffers[n]) if n in buffers else None for n in self.slots]
+        # The buffers this configuration keeps: (name, position in update's results, array).
+        kept = [(n, j, b) for j, n in enumerate(self.slots) if (b := bufs[j]) is not None]
         if self.fused:
-            return self._apply_fused(phi_flat, g_flat, bufs, k, None if out is phi else out_flat)
+            out_or_none = None if out is phi else out_flat
+            return self._apply_fused(phi_flat, g_flat, bufs, kept, k, out_or_none)
         size = max(1, BLOCK_BYTES // phi.itemsize)
         for i in range(0, phi_flat.size, size):
             block = slice(i, i + size)
             old = [0.0 if b is None else b[block] for b in bufs]
             new_phi, *new = self.update(phi_flat[block], g_flat[block], *old, *k)
-            kept = [
-                (n, a, b) for n, a, b in zip(self.slots, new, bufs, strict=True) if b is not None
-            ]
             # One sum per array: NaN and inf propagate through it, and it runs in
             # cache. Checked before anything of this block is written.
-            if not all(math.isfinite(a.sum()) for a in [new_phi, *(a for _, a, _ in kept)]):
+            if not all(math.isfinite(a.sum()) for a in [new_phi, *(new[j] for _, j, _ in kept)]):
                 checks = [("phi", phi_flat[block]), ("the gradient", g_flat[block])]
                 checks += [("the new phi", new_phi)]
-                checks += [(f"state buffer {n!r}", a) for n, a, _ in kept]
+                checks += [(f"state buffer {n!r}", new[j]) for n, j, _ in kept]
                 if (problem := _first_problem(checks)) is not None:
                     return problem
             out_flat[block] = new_phi
-            for _, a, b in kept:
-                b[block] = a
+            for _, j, b in kept:
+                b[block] = new[j]
         return None
 
     def _apply_fused(
@@ -284,6 +284,7 @@ class Optimizer(ABC):
         phi: FloatArray,
         g: FloatArray,
         bufs: list[FloatArray | None],
+        kept: list[tuple[str, int, FloatArray]],
         k: tuple[float | bool, ...],
         out: FloatArray | None,
     ) -> str | None:
@@ -301,8 +302,7 @@ class Optimizer(ABC):
         # Rare: find the culprit (in place, the old phi is gone; the rest is intact).
         checks = [] if out is None else [("phi", phi)]
         checks += [("the gradient", g), ("the new phi", phi if out is None else out)]
-        kept = [(n, b) for n, b in zip(self.slots, bufs, strict=True) if b is not None]
-        checks += [(f"state buffer {n!r}", b) for n, b in kept]
+        checks += [(f"state buffer {n!r}", b) for n, _, b in kept]
         return _first_problem(checks)
 
     def direction(self, phi: FloatArray, grad: Gradient, state: State, alpha: float) -> FloatArray:
