@@ -204,3 +204,29 @@ def test_skip_policy_leaves_phi_and_state_unchanged_and_warns() -> None:
     assert new_state == state
     after, _ = opt.step(phi, np.ones(2), state)
     assert not np.array_equal(after, phi)
+
+
+def test_the_nesterov_lookahead_is_recorded_and_must_match(tmp_path: Path) -> None:
+    slide = descend.NesterovMomentum(lr=0.1, beta=0.5, lookahead="slide")
+    phi = np.ones(3)
+    save_checkpoint(tmp_path / "c.npz", phi, slide.init(phi))
+    load_checkpoint(tmp_path / "c.npz", slide)
+    with pytest.raises(CheckpointError, match="lookahead: saved 'slide', given 'momentum'"):
+        load_checkpoint(tmp_path / "c.npz", descend.NesterovMomentum(lr=0.1, beta=0.5))
+
+
+def test_a_checkpoint_written_before_lookahead_existed_loads_with_its_default(
+    tmp_path: Path,
+) -> None:
+    opt = descend.NesterovMomentum(lr=0.1, beta=0.5)
+    phi = np.ones(3)
+    save_checkpoint(tmp_path / "c.npz", phi, opt.init(phi))
+    with np.load(tmp_path / "c.npz") as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    old = str(arrays["header"]).replace(', "lookahead": "momentum"', "")
+    assert "lookahead" not in old
+    arrays["header"] = np.array(old)
+    np.savez(tmp_path / "old.npz", **arrays)
+    load_checkpoint(tmp_path / "old.npz", opt)
+    with pytest.raises(CheckpointError, match="lookahead: saved 'momentum', given 'slide'"):
+        load_checkpoint(tmp_path / "old.npz", descend.NesterovMomentum(0.1, 0.5, "slide"))

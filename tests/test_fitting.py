@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import descend
+from descend.datasets import textbook_gabor
 from descend.landscapes import DataLoss, Quadratic, Rosenbrock
 from descend.minibatches import minibatches
 from descend.models import Gabor, Linear
@@ -90,3 +91,34 @@ def test_bad_arguments_get_clear_errors() -> None:
         descend.fit(opt, Quadratic(), [1.0, 1.0], batch_size=2)
     with pytest.raises(ValueError, match="steps must be an integer >= 0"):
         descend.fit(opt, Quadratic(), [1.0, 1.0], steps=-1)
+
+
+def test_steps_alone_run_that_many_minibatch_steps_across_epochs() -> None:
+    x, y = textbook_gabor()
+    problem = DataLoss(Gabor(), x, y)
+    run = descend.fit(descend.GradientDescent(0.1), problem, [0.0, 10.0], steps=81, batch_size=5)
+    assert run.steps == 81
+    assert run.epoch.tolist() == [t // 6 for t in range(81)]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("sgd", 0.936), ("momentum", 0.746), ("nesterov_slide", 0.803), ("nesterov", 0.801)],
+)
+def test_the_textbook_momentum_notebooks_final_losses_are_reproduced(
+    name: str, expected: float
+) -> None:
+    # Notebook 6.4's settings: start (-1.5, 6.5), 81 steps, np.random.seed(1) and a
+    # fresh batch np.random.permutation(30)[0:5] per step, alpha = beta = 0.6.
+    optimizer = {
+        "sgd": descend.GradientDescent(0.6),
+        "momentum": descend.Momentum(0.6, beta=0.6),
+        "nesterov_slide": descend.NesterovMomentum(0.6, beta=0.6, lookahead="slide"),
+        "nesterov": descend.NesterovMomentum(0.6, beta=0.6),
+    }[name]
+    x, y = textbook_gabor()
+    run = descend.fit(
+        optimizer, DataLoss(Gabor(), x, y), [-1.5, 6.5], steps=81, batch_size=5,
+        rng=np.random.RandomState(1), sampling="per_step",
+    )  # fmt: skip
+    assert round(run.final_loss, 3) == expected

@@ -203,3 +203,38 @@ def test_numpy_integers_are_accepted() -> None:
 def test_format_batch_refuses_other_objects() -> None:
     with pytest.raises(TypeError, match="b must be a Batch"):
         format_batch("Step 0")  # type: ignore[arg-type]
+
+
+def test_per_step_sampling_draws_the_textbook_notebooks_batches() -> None:
+    # np.random.seed(1); then np.random.permutation(30)[0:5] at every step.
+    legacy = np.random.RandomState(1)  # what np.random.seed(1) seeds
+    expected = [legacy.permutation(30)[0:5].tolist() for _ in range(12)]
+    batches = list(minibatches(30, 5, epochs=2, rng=np.random.RandomState(1), sampling="per_step"))
+    assert [b.indices.tolist() for b in batches] == expected
+    assert [(b.step, b.epoch, b.batch) for b in batches[5:8]] == [(5, 0, 5), (6, 1, 0), (7, 1, 1)]
+    assert all(b.batch_range.tolist() == [0, 1, 2, 3, 4] for b in batches)
+
+
+@given(n=sizes, batch_size=sizes, seed=seeds)
+def test_per_step_batches_hold_distinct_examples_and_are_never_short(
+    n: int, batch_size: int, seed: int
+) -> None:
+    for b in minibatches(n, batch_size, epochs=2, rng=seed, sampling="per_step"):
+        assert len(b) == min(n, batch_size)
+        assert len(set(b.indices.tolist())) == len(b)
+        assert all(0 <= i < n for i in b.indices)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sampling": "random"}, "sampling must be 'per_epoch' or 'per_step', got 'random'"),
+        ({"sampling": "per_step", "reshuffle": False}, "reshuffle=False"),
+        ({"sampling": "per_step", "drop_last": True}, "drop_last=True"),
+    ],
+)
+def test_bad_sampling_options_are_refused_naming_them(
+    kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        minibatches(30, 5, **kwargs)  # type: ignore[arg-type]

@@ -383,3 +383,31 @@ def test_maximize_is_minimizing_the_negated_loss(phi: Array, lr: float, sign: fl
         np.testing.assert_array_equal(
             up.step(phi, g, up.init(phi))[0], down.step(phi, -g, down.init(phi))[0]
         )
+
+
+def test_nesterov_slide_lookahead_takes_the_gradient_at_phi_minus_alpha_m() -> None:
+    alpha, beta = 0.1, 0.8
+    seen: list[np.ndarray] = []
+
+    def grad(p: np.ndarray) -> np.ndarray:
+        seen.append(p.copy())
+        return 2 * p
+
+    for opt, ahead in (
+        (descend.NesterovMomentum(lr=alpha, beta=beta, lookahead="momentum"), alpha * beta),
+        (descend.NesterovMomentum(lr=alpha, beta=beta, lookahead="slide"), alpha),
+    ):
+        phi = np.array([1.0, -2.0])
+        state = opt.init(phi)
+        for _ in range(3):
+            m = state["m"].copy()
+            seen.clear()
+            new_phi, state = opt.step(phi, grad, state)
+            np.testing.assert_array_equal(seen[-1], phi - ahead * m)
+            np.testing.assert_allclose(state["m"], beta * m + (1 - beta) * 2 * seen[-1])
+            phi = new_phi
+
+
+def test_nesterov_refuses_an_unknown_lookahead_naming_it() -> None:
+    with pytest.raises(ValueError, match="lookahead must be 'momentum' or 'slide', got 'far'"):
+        descend.NesterovMomentum(lr=0.1, lookahead="far")  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ the run that never stopped.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import tempfile
@@ -146,10 +147,11 @@ def load_checkpoint(path: str | os.PathLike[str], optimizer: Optimizer) -> tuple
         raise CheckpointError(
             f"{source} holds the state of {header['optimizer']}, not {expected['optimizer']}"
         )
+    # A hyperparameter added after a checkpoint was written (NesterovMomentum's
+    # lookahead) was saved with its default value, implicitly.
+    saved = {**_defaults(optimizer), **header["hyperparameters"]}
     diff = {
-        k: (header["hyperparameters"].get(k), v)
-        for k, v in expected["hyperparameters"].items()
-        if header["hyperparameters"].get(k) != v
+        k: (saved.get(k), v) for k, v in expected["hyperparameters"].items() if saved.get(k) != v
     }
     if diff:
         changes = ", ".join(f"{k}: saved {a!r}, given {b!r}" for k, (a, b) in diff.items())
@@ -168,6 +170,15 @@ def load_checkpoint(path: str | os.PathLike[str], optimizer: Optimizer) -> tuple
                 f"{phi.dtype}{list(phi.shape)}"
             )
     return phi, State(optimizer, header["t"], buffers)
+
+
+def _defaults(optimizer: Optimizer) -> dict[str, Any]:
+    """The hyperparameters' default values, as a header stores them."""
+    return {
+        f.name: _jsonable(f.default)
+        for f in dataclasses.fields(optimizer)
+        if f.default is not dataclasses.MISSING
+    }
 
 
 def _read_header(source: Path, arrays: dict[str, np.ndarray]) -> dict[str, Any]:

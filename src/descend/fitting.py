@@ -23,7 +23,7 @@ from descend import _validate as check
 from descend._base import Optimizer, State
 from descend._validate import FloatArray
 from descend.landscapes import Landscape
-from descend.minibatches import minibatches
+from descend.minibatches import Sampling, batches_per_epoch, minibatches
 from descend.schedules import ReduceLROnPlateau
 
 IntArray = NDArray[np.int64]
@@ -101,6 +101,7 @@ def fit(
     rng: int | np.random.Generator | np.random.RandomState | None = None,
     reshuffle: bool = True,
     drop_last: bool = False,
+    sampling: Sampling = "per_epoch",
     state: State | None = None,
 ) -> Trajectory:
     r"""Run ``optimizer`` on ``problem`` from ``phi0`` and return the trajectory.
@@ -117,7 +118,9 @@ def fit(
     .. math:: \phi_{t+1} = \text{rule}\Big(\phi_t,
         \sum_{i \in \mathcal B_t} \frac{\partial \ell_i[\phi_t]}{\partial \phi}\Big),
 
-    stopping early after ``steps`` steps if given. A
+    stopping after ``steps`` steps if given (``steps`` alone runs as many
+    epochs as it takes). With ``sampling="per_step"`` each step draws a fresh
+    batch instead, as the textbook's notebooks do. A
     :class:`~descend.schedules.ReduceLROnPlateau` learning rate is fed the
     mean batch loss of each epoch (each step, for full batch).
 
@@ -131,9 +134,10 @@ def fit(
     phi0
         Starting parameters (copied, never modified).
     steps, epochs
-        How long to run (full batch needs ``steps``; minibatches default to
-        one epoch).
-    batch_size, rng, reshuffle, drop_last
+        How long to run. Full batch needs ``steps``. With minibatches,
+        ``epochs`` passes (default one), cut short after ``steps`` steps if
+        both are given; ``steps`` alone runs exactly ``steps`` steps.
+    batch_size, rng, reshuffle, drop_last, sampling
         Passed to :func:`~descend.minibatches.minibatches`.
     state
         Optimizer state to continue from (default: ``optimizer.init(phi0)``).
@@ -165,11 +169,14 @@ def fit(
                 f"batch_size needs a problem over examples (with len() and subset()), "
                 f"such as descend.landscapes.DataLoss; got {type(problem).__name__}"
             )
+        limit = None if steps is None else check.integer("steps", steps, 0)
+        if epochs is None and limit is not None:  # as many epochs as `steps` needs
+            per_epoch = batches_per_epoch(len(problem), batch_size, drop_last)
+            epochs = max(1, -(-limit // per_epoch)) if per_epoch else 1
         batches = minibatches(
             len(problem), batch_size, epochs=1 if epochs is None else epochs,
-            rng=rng, reshuffle=reshuffle, drop_last=drop_last,
+            rng=rng, reshuffle=reshuffle, drop_last=drop_last, sampling=sampling,
         )  # fmt: skip
-        limit = None if steps is None else check.integer("steps", steps, 0)
         plan = [
             (b.epoch, problem.subset(b.indices)) for b in batches if limit is None or b.step < limit
         ]

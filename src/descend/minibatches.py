@@ -14,6 +14,12 @@ the step uses the loss :math:`\sum_{i \in \mathcal{B}_b} l_i` of those
 examples only. With ``reshuffle=True`` every epoch draws a new permutation
 (as PyTorch's ``DataLoader(shuffle=True)`` does); with ``reshuffle=False`` one
 permutation is drawn once and reused, which is what the lecture's table shows.
+
+The textbook's notebooks sample differently: every step draws a fresh batch
+of :math:`B` distinct examples, the first :math:`B` entries of a new
+permutation, independently of the steps before (``sampling="per_step"``).
+Then one example may be seen twice before another is seen at all; "epoch"
+only counts groups of :math:`\lceil n / B \rceil` steps.
 """
 
 from __future__ import annotations
@@ -21,15 +27,17 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-from descend._validate import flag, integer
+from descend._validate import choice, flag, integer
 
 __all__ = [
     "Batch",
     "RandomSource",
+    "Sampling",
     "batch_table",
     "batches_per_epoch",
     "format_batch",
@@ -39,6 +47,9 @@ __all__ = [
 IntArray = NDArray[np.intp]
 RandomSource = int | np.random.Generator | np.random.RandomState | None
 """What ``rng`` accepts: ``None``, an integer seed, a Generator or a legacy RandomState."""
+Sampling = Literal["per_epoch", "per_step"]
+"""How batches are drawn: cut from one permutation per epoch, or a fresh draw per step."""
+SAMPLINGS: tuple[Sampling, ...] = ("per_epoch", "per_step")
 
 # Largest n that minibatches accepts: a permutation of 2**40 indices already
 # takes 8 TiB, and anything larger could never be allocated.
@@ -135,8 +146,9 @@ def minibatches(
     rng: RandomSource = None,
     reshuffle: bool = True,
     drop_last: bool = False,
+    sampling: Sampling = "per_epoch",
 ) -> Iterator[Batch]:
-    """Yield the minibatches of ``epochs`` passes through ``n`` examples.
+    r"""Yield the minibatches of ``epochs`` passes through ``n`` examples.
 
     Parameters
     ----------
@@ -156,6 +168,16 @@ def minibatches(
         before the first epoch and reused in every epoch.
     drop_last : bool, default False
         Skip the last batch of an epoch if it is shorter than ``batch_size``.
+    sampling : {"per_epoch", "per_step"}, default "per_epoch"
+        ``"per_epoch"``: each epoch is a permutation cut into consecutive
+        batches, so every example is used once per epoch (PyTorch's
+        ``DataLoader``). ``"per_step"``: every step draws its own batch,
+        ``rng.permutation(n)[:batch_size]``, independently of the others (the
+        textbook notebooks' ``np.random.permutation(n)[0:B]``); an "epoch" is
+        then just :math:`\lceil n / B \rceil` steps, ``batch_range`` is
+        ``0, ..., B - 1`` (positions in that step's permutation), and
+        ``reshuffle=False`` and ``drop_last=True`` are refused because they
+        have no meaning here.
 
     Yields
     ------
@@ -182,6 +204,18 @@ def minibatches(
     0 1 [5 6 7 8 9] [ 9 28 24 12  0]
     1 6 [0 1 2 3 4] [27 15 23 17  8]
     1 7 [5 6 7 8 9] [ 9 28 24 12  0]
+
+    The textbook notebooks' sampling: a fresh batch at every step, the same
+    batches as ``np.random.seed(1)`` and then ``np.random.permutation(30)[0:5]``
+    at every step (example 14 is drawn twice before 0 is drawn at all).
+
+    >>> rng = np.random.RandomState(1)
+    >>> for b in minibatches(30, 5, rng=rng, sampling="per_step"):
+    ...     if b.step < 3:
+    ...         print(b.step, b.indices)
+    0 [17 21 10 19 14]
+    1 [18  2 16 29 14]
+    2 [25 24  1 27 29]
     """
     n = integer("n", n, low=1)
     if n > _MAX_N:
@@ -193,6 +227,17 @@ def minibatches(
     epochs = integer("epochs", epochs, low=1)
     reshuffle = flag("reshuffle", reshuffle)
     drop_last = flag("drop_last", drop_last)
+    sampling = choice("sampling", sampling, SAMPLINGS)  # type: ignore[assignment]
+    if sampling == "per_step" and not reshuffle:
+        raise ValueError(
+            "reshuffle=False reuses one permutation in every epoch, but sampling='per_step' "
+            "draws a new batch at every step: use one or the other"
+        )
+    if sampling == "per_step" and drop_last:
+        raise ValueError(
+            "drop_last=True drops the short last batch of an epoch, but with "
+            "sampling='per_step' every batch has min(batch_size, n) examples: use drop_last=False"
+        )
     generator = _generator(rng)
     n_batches = batches_per_epoch(n, batch_size, drop_last)
     if n_batches == 0:
@@ -200,6 +245,8 @@ def minibatches(
             f"drop_last=True with batch_size={batch_size} > n={n} leaves no batch at all; "
             "use drop_last=False or a batch_size <= n"
         )
+    if sampling == "per_step":
+        return _fresh_batches(n, batch_size, epochs * n_batches, n_batches, generator)
     return _batches(n, batch_size, epochs, generator, reshuffle, n_batches)
 
 
@@ -224,6 +271,22 @@ def _batches(
             indices.flags.writeable = False
             yield Batch(step, epoch, batch, batch_range, indices)
             step += 1
+
+
+def _fresh_batches(
+    n: int,
+    batch_size: int,
+    steps: int,
+    n_batches: int,
+    rng: np.random.Generator | np.random.RandomState,
+) -> Iterator[Batch]:
+    """Generate ``steps`` independent batches, each the head of a new permutation."""
+    batch_range = np.arange(min(batch_size, n))
+    batch_range.flags.writeable = False
+    for step in range(steps):
+        indices = np.asarray(rng.permutation(n), dtype=np.intp)[:batch_size].copy()
+        indices.flags.writeable = False
+        yield Batch(step, step // n_batches, step % n_batches, batch_range, indices)
 
 
 def _ints(a: IntArray) -> str:

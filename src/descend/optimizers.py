@@ -235,15 +235,17 @@ class NesterovMomentum(Optimizer):
         m_{t+1} &= \beta \, m_t + (1 - \beta) \, g(\phi_t - \alpha \beta \, m_t) \\
         \phi_{t+1} &= \phi_t - \alpha \, m_{t+1}, \qquad m_0 = 0
 
-    (Nesterov, 1983; Sutskever et al., 2013; Prince, 2023, eq. 6.12). The
-    slide writes the look-ahead as :math:`\phi_t - \alpha m_t`; without the
-    :math:`\beta` it overshoots the point momentum leads to, and the
-    equivalence with PyTorch below no longer holds. ``grad`` must be a
-    callable, since the gradient is needed away from ``phi``. This is
+    (Nesterov, 1983; Sutskever et al., 2013; Prince, 2023, eq. 6.12). ``grad``
+    must be a callable, since the gradient is needed away from ``phi``. This is
     Sutskever's form with velocity :math:`-\alpha m_t` and step
     :math:`\alpha(1-\beta)`, so ``SGD(lr=alpha * (1 - beta), momentum=beta,
     nesterov=True)`` visits exactly the look-ahead points
     :math:`\phi_t - \alpha\beta m_t` of this sequence.
+
+    The lecture's slide writes the look-ahead as :math:`\phi_t - \alpha m_t`.
+    Without the :math:`\beta` it looks past the point momentum leads to, and
+    the equivalence with PyTorch no longer holds; ``lookahead="slide"`` runs
+    the slide's formula, so that the two can be compared.
 
     Parameters
     ----------
@@ -251,6 +253,11 @@ class NesterovMomentum(Optimizer):
         Learning rate :math:`\alpha` (number or schedule).
     beta
         Momentum coefficient :math:`\beta \in [0, 1)`.
+    lookahead : {"momentum", "slide"}, default "momentum"
+        Where the gradient is taken: ``"momentum"`` at
+        :math:`\phi_t - \alpha\beta m_t`, where the momentum step alone
+        leads (the derivation's and PyTorch's point); ``"slide"`` at
+        :math:`\phi_t - \alpha m_t`, the lecture slide's formula.
 
     Examples
     --------
@@ -260,16 +267,29 @@ class NesterovMomentum(Optimizer):
     >>> phi, state = opt.step(phi, lambda p: 2 * p, opt.init(phi))
     >>> phi
     array([0.98])
+
+    The two look-aheads differ from the second step on:
+
+    >>> for lookahead in ("momentum", "slide"):
+    ...     opt = NesterovMomentum(lr=0.1, beta=0.9, lookahead=lookahead)
+    ...     phi = np.array([1.0]); state = opt.init(phi)
+    ...     for _ in range(2):
+    ...         phi, state = opt.step(phi, lambda p: 2 * p, state)
+    ...     print(lookahead, phi)
+    momentum [0.94276]
+    slide [0.9428]
     """
 
     needs_callable: ClassVar[bool] = True
 
     lr: LearningRate
     beta: float = 0.9
+    lookahead: Literal["momentum", "slide"] = "momentum"
 
     def __post_init__(self) -> None:
         super().__post_init__()
         object.__setattr__(self, "beta", check.in_range("beta", self.beta, 0.0, 1.0))
+        check.choice("lookahead", self.lookahead, ("momentum", "slide"))
 
     slots: ClassVar[tuple[str, ...]] = ("m",)
 
@@ -278,8 +298,9 @@ class NesterovMomentum(Optimizer):
         return ("m",)
 
     def direction(self, phi: FloatArray, grad: Gradient, state: State, alpha: float) -> FloatArray:
-        # The gradient at the look-ahead point, where momentum alone leads.
-        return self.gradient(grad, phi - alpha * self.beta * state["m"])
+        # The gradient at the look-ahead point: where momentum alone leads, or the slide's.
+        ahead = alpha * self.beta if self.lookahead == "momentum" else alpha
+        return self.gradient(grad, phi - ahead * state["m"])
 
     def scalars(self, alpha: float, t: int) -> dict[str, float | bool]:
         return {"alpha": alpha, "one_minus_beta": 1 - self.beta}
