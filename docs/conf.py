@@ -126,6 +126,8 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "matplotlib_animations": (True, "jshtml"),
     "image_scrapers": ("matplotlib",),
+    # Every figure also at twice the resolution, for projectors and high-DPI screens.
+    "image_srcset": ["2x"],
     "download_all_examples": True,
     "show_memory": False,
     # The execution-times pages load DataTables from a CDN: the site must be offline.

@@ -9,8 +9,10 @@ The problem is an ill-conditioned quadratic in two parameters,
 started at :math:`\phi_0 = (-2, 2)`. Each optimizer takes the same number of
 steps; it passes if the final loss is below ``TOLERANCE``. Where numba is
 installed, each also runs with ``fused=True`` and passes only if the compiled
-path ends at the same bits. The command prints a table and exits with status
-0 if all pass, 1 otherwise.
+path ends at the same bits. It also checks that the textbook's data ship with
+the package (:mod:`descend.datasets`): their losses at :math:`\phi = (0.6, -0.2)`
+must be the notebooks' check values. The command prints a table and exits with
+status 0 if all pass, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from descend import (
     _fused,
 )
 from descend._validate import FloatArray
+from descend.datasets import textbook_gabor, textbook_linear
+from descend.models import Gabor, Linear
 from descend.schedules import ExponentialLR
 
 H = np.array([1.0, 10.0])
@@ -91,6 +95,16 @@ def check(opt: Optimizer, fused: bool) -> tuple[float, str]:
     return final, "ok"
 
 
+def check_data() -> str:
+    """``"ok"`` if the textbook's data give the notebooks' check losses, else what is wrong."""
+    phi = np.array([0.6, -0.2])
+    found = (
+        round(Linear().loss(phi, *textbook_linear()), 3),
+        round(Gabor(32.0).loss(phi, *textbook_gabor()), 3),
+    )
+    return "ok" if found == (12.367, 16.419) else f"FAIL (losses {found}, not (12.367, 16.419))"
+
+
 def main() -> int:
     """Fit the problem with each optimizer, print a table, return the exit status."""
     print(f"descend {descend.__version__} self-check (numpy {np.__version__})")
@@ -113,7 +127,13 @@ def main() -> int:
             continue
         failed += result != "ok"
         print(f"{type(opt).__name__:<20} {final:>12.3e}  {result}")
-    print(f"\n{len(OPTIMIZERS) - failed} passed, {failed} failed")
+    try:
+        data = check_data()
+    except Exception as exc:  # e.g. the data file missing from a broken install
+        data = f"FAIL ({type(exc).__name__}: {exc})"
+    print(f"\ntextbook data (losses 12.367 and 16.419 at phi = (0.6, -0.2)): {data}")
+    failed += data != "ok"
+    print(f"\n{len(OPTIMIZERS) + 1 - failed} passed, {failed} failed")
     return 1 if failed else 0
 
 

@@ -48,7 +48,7 @@ IntArray = NDArray[np.intp]
 RandomSource = int | np.random.Generator | np.random.RandomState | None
 """What ``rng`` accepts: ``None``, an integer seed, a Generator or a legacy RandomState."""
 Sampling = Literal["per_epoch", "per_step"]
-"""How batches are drawn: cut from one permutation per epoch, or a fresh draw per step."""
+"""How ``minibatches`` draws batches, ``"per_epoch"`` (the default) or ``"per_step"``."""
 SAMPLINGS: tuple[Sampling, ...] = ("per_epoch", "per_step")
 
 # Largest n that minibatches accepts: a permutation of 2**40 indices already

@@ -58,3 +58,21 @@ def test_an_example_that_warns_or_raises_fails_the_build(kind: str, tmp_path: Pa
 def test_a_clean_example_builds(tmp_path: Path) -> None:
     result = _build(tmp_path, EXAMPLES["clean"])
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_a_chapter_figure_whose_image_is_not_generated_fails_the_build(tmp_path: Path) -> None:
+    # Chapters show gallery images with MyST's figure directive: an image that an
+    # example stopped making must fail the -W build, never leave a broken picture.
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser"]\n')
+    (tmp_path / "index.md").write_text(
+        "# Chapter\n\n"
+        "```{figure} auto_examples/05_momentum/images/sphx_glr_plot_gone_001.png\n"
+        ":name: fig-gone\n\nA figure no example makes any more.\n```\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(tmp_path),
+         str(tmp_path / "_build")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "image file not readable" in result.stderr
