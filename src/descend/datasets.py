@@ -11,7 +11,9 @@ print a loss as a check that the reader's model is right:
   \exp(-(\phi_0 + 0.06 \phi_1 x)^2 / 32)` (notebook 6.3, and 6.4 for momentum).
 
 The numbers ship inside the package (``descend/data/udl_ch6.json``), so
-nothing is downloaded. Each call returns fresh float64 arrays, which the
+nothing is downloaded. Source: S. J. D. Prince, *Understanding Deep Learning*
+(MIT Press, 2023), and its notebooks at https://github.com/udlbook/udlbook
+(chapter 6, "Fitting models"). Each call returns fresh float64 arrays, which the
 caller may modify.
 
 >>> from descend.datasets import textbook_gabor
