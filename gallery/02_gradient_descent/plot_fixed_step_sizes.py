@@ -147,8 +147,10 @@ plt.show()
 # %%
 # The cure is to give each direction its own step: momentum averages the
 # oscillation away, and normalized gradients and Adam rescale every
-# coordinate by the size of its own gradient. Later examples run them on
-# this same landscape.
+# coordinate by the size of its own gradient. The examples
+# :ref:`sphx_glr_auto_examples_06_adaptive_plot_normalized_gradients.py` and
+# :ref:`sphx_glr_auto_examples_06_adaptive_plot_adam.py` run the last two on
+# this same landscape; the second suggestion below tries momentum.
 #
 # What to try
 # -----------

@@ -15,8 +15,10 @@ does to the path and to the loss.
 # %%
 # The problem and its Hessian
 # ---------------------------
-# The same data and model as in :ref:`the previous example
-# <sphx_glr_auto_examples_02_gradient_descent_plot_linear_regression.py>`.
+# The same data, model and start as in :ref:`the previous example
+# <sphx_glr_auto_examples_02_gradient_descent_plot_linear_regression.py>`:
+# the twelve points of the textbook's notebook 6.2 (Prince, *Understanding
+# Deep Learning*, 2023), :func:`descend.datasets.textbook_linear`.
 # We do not need a formula for the Hessian: its columns are derivatives of
 # the gradient, which central finite differences of
 # :meth:`~descend.landscapes.DataLoss.grad` give (exactly, up to rounding,
@@ -27,13 +29,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import descend
+from descend.datasets import textbook_linear
 from descend.landscapes import DataLoss, hessian
-from descend.models import Linear, linear_data
+from descend.models import Linear
 from descend.plotting import COLORS, contour, path
 
-x, y = linear_data(n=30, seed=0)
+x, y = textbook_linear()
 problem = DataLoss(Linear(), x, y)
-phi_start = np.array([1.6, -0.6])
+phi_start = np.array([1.6, -0.5])
 
 
 H = hessian(problem, phi_start, h=1e-4)
@@ -43,6 +46,7 @@ print(f"largest difference from 2 X^T X: {np.max(np.abs(H - 2 * X.T @ X)):.1e}")
 lam_min, lam_max = np.linalg.eigvalsh(H)
 alpha_crit = 2 / lam_max
 print(f"eigenvalues: lambda_min = {lam_min:.4f}, lambda_max = {lam_max:.4f}")
+print(f"condition number kappa = lambda_max / lambda_min = {lam_max / lam_min:.2f}")
 print(f"critical learning rate 2 / lambda_max = {alpha_crit:.6f}")
 
 # %%

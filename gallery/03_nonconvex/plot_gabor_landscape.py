@@ -2,19 +2,20 @@ r"""
 The Gabor loss landscape
 ========================
 
-The loss of the Gabor model on the toy data set is the lecture's picture of
-a *non-convex* landscape: one global minimum, several local minima, and
-saddle points between them. This example draws it in 2-D and 3-D, finds
-every point of zero gradient in the lecture's box numerically, classifies
-each by the eigenvalues of its Hessian, and maps the *basins of
-attraction*: which minimum gradient descent ends in, for every starting
-point of a grid.
+The loss of the Gabor model on the textbook's data is the lecture's picture
+of a *non-convex* landscape: one global minimum, several local minima, and
+saddle points between them. This example draws it in 2-D and 3-D, finds the
+points of zero gradient in the lecture's box numerically, classifies each by
+the eigenvalues of its Hessian, and maps the *basins of attraction*: which
+minimum gradient descent ends in, for every starting point of a grid.
 """
 
 # %%
 # The landscape
 # -------------
-# The data are the 30 seeded points of
+# The data are the textbook's 30 points (Prince, *Understanding Deep
+# Learning*, 2023, notebook 6.3; :func:`descend.datasets.textbook_gabor`),
+# drawn in
 # :ref:`the previous example <sphx_glr_auto_examples_03_nonconvex_plot_gabor_model.py>`,
 # the loss is :math:`L[\phi] = \sum_i (f[x_i, \phi] - y_i)^2` with the
 # Gabor model (:math:`E = 32`), and the box is the lecture's,
@@ -24,14 +25,16 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 
 import descend
+from descend.datasets import textbook_gabor
 from descend.landscapes import DataLoss
-from descend.models import Gabor, gabor_data
+from descend.models import Gabor
 from descend.plotting import CMAP, COLORS, contour, grid, path
 
-x, y = gabor_data(n=30, seed=0)
+x, y = textbook_gabor()
 model = Gabor()
 problem = DataLoss(model, x, y)
 box = ((-10.0, 10.0), (2.5, 22.5))
+print(f"far from the data f -> 0 and L -> sum of y_i^2 = {np.sum(y**2):.3f}")
 
 fig = plt.figure(figsize=(12, 4.8))
 ax2d = fig.add_subplot(1, 2, 1)
@@ -45,7 +48,7 @@ ax3d.set(
 )
 ax3d.set(xticks=[-10, -5, 0, 5, 10], yticks=[5, 10, 15, 20])
 ax3d.view_init(elev=40, azim=-60)
-fig.suptitle("The Gabor loss landscape on the toy data")
+fig.suptitle("The Gabor loss landscape on the textbook's data")
 plt.show()
 
 # %%
@@ -154,9 +157,10 @@ print(f"global minimum: phi = {np.round(minima[0], 4)}, L = {problem.loss(minima
 
 # %%
 # On the contours: the lecture's "points of zero gradient". The global
-# minimum is near the parameters that generated the data, :math:`(0, 15)`;
-# every other dip is a place where the Gabor curve lines up some of its
-# bumps with the wrong bumps of the data.
+# minimum, :math:`\phi \approx (0.004, 16.03)` with :math:`L \approx 0.646`,
+# lies at the bottom of the long central valley; every other dip is a place
+# where the Gabor curve lines up some of its bumps with the wrong bumps of
+# the data.
 marker = {
     "minimum": ("o", "white", "black"),
     "saddle": ("X", "tab:red", "white"),
@@ -208,14 +212,16 @@ print(f"{'minimum':>18} {'L':>8} {'share of starts':>16}")
 for i, m in enumerate(minima):
     print(f"({m[0]:7.3f}, {m[1]:6.3f}) {problem.loss(m):8.4f} {np.mean(basin == i):16.1%}")
 outside = ~in_box(phi).reshape(G0.shape)
+print(f"{f'the other {len(minima) - 2}':>18} {'':8} {np.mean(basin >= 2):16.1%}")
 print(f"{'elsewhere':>18} {'':8} {np.mean(basin == -1):16.1%}")
 print(f"   of which outside the box: {np.mean((basin == -1) & outside):.1%}")
 
 # %%
 # Each colour is one basin, each white marker the minimum it drains into,
-# and the white lines are contours of the loss. The basin of the
-# global minimum (the large star) is only one region among many: started
-# anywhere else, gradient descent settles for a local minimum.
+# and the white lines are contours of the loss. The basin of the global
+# minimum (the large star) holds only about a fifth of the starts (the table
+# above): started anywhere else, gradient descent settles for a local
+# minimum or leaves the box.
 colors = plt.get_cmap("tab10" if len(minima) <= 10 else "tab20").colors[: len(minima)]
 cmap = ListedColormap(["white", *colors])
 fig, ax = plt.subplots(figsize=(7.5, 6))
@@ -256,23 +262,32 @@ plt.show()
 # Three runs
 # ----------
 # The lecture's three outcomes, from three starting points: one in the
-# global minimum's basin, one in another basin, and one placed just beside a
-# saddle point, where the gradient is almost zero. The third run lingers on
-# the plateau around the saddle before it finds its way down: a flat loss
-# curve is not always a minimum.
+# global minimum's basin, one in a neighbouring basin, and one placed 0.01
+# above the saddle point near :math:`(-0.37, 5.83)`, the pass between the
+# global minimum's valley and the poor local minimum near
+# :math:`(-0.17, 4.88)`. There the gradient is almost zero. The third run
+# needs many steps to leave the saddle, and on the way out it crosses a
+# nearly flat shelf: for 200 steps its loss falls only from 10.365 to
+# 10.239, about sixteen times the minimum's 0.646. Then it drops into the
+# global minimum's valley, to 1.14 by step 300 and 0.651 by step 400. A flat
+# loss curve is not always a minimum.
 saddles = stationary[kind == "saddle"]
-saddle = saddles[np.argmin(np.linalg.norm(saddles - [-5.0, 11.0], axis=1))]  # the one near (-5, 11)
+saddle = saddles[np.argmin(np.linalg.norm(saddles - [-0.4, 5.8], axis=1))]
+print(f"the saddle: phi = {np.round(saddle, 3)}, L = {problem.loss(saddle):.4f}")
 starts = {
     "to the global minimum": np.array([-2.0, 12.0]),
-    "to a local minimum": np.array([-6.0, 19.0]),
+    "to a local minimum": np.array([-4.0, 16.0]),
     "from beside a saddle": saddle + np.array([0.0, 0.01]),
 }
-runs = {k: descend.fit(opt, problem, s, steps=300) for k, s in starts.items()}
+runs = {k: descend.fit(opt, problem, s, steps=400) for k, s in starts.items()}
 for k, run in runs.items():
     print(
         f"{k:21}: {np.round(starts[k], 3)} -> {np.round(run.final_phi, 3)}, "
         f"L = {run.final_loss:.4f}"
     )
+slow = runs["from beside a saddle"]
+print("beside the saddle, L at steps 0, 100, 200, 300, 400:", np.round(slow.loss[::100], 3))
+print(f"it first falls 1 below its start at step {np.argmax(slow.loss < slow.loss[0] - 1)}")
 
 styles = dict(zip(runs, ("-", "--", ":"), strict=True))
 dashes = dict(zip(runs, ((), (5, 2), (1, 1.5)), strict=True))
@@ -289,7 +304,7 @@ ax1.plot(
     linestyle="none",
     label="saddles",
 )
-ax1.legend(loc="lower left", labelcolor="white")
+ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
 ax1.set_title("Three gradient-descent runs")
 for k, run in runs.items():
     ax2.plot(run.loss, styles[k], color=COLORS["GradientDescent"], label=k)
@@ -300,9 +315,13 @@ plt.show()
 # %%
 # What to try
 # -----------
-# - Redraw the basins with a larger learning rate, ``lr = 0.15``, or with
-#   ``descend.Momentum``: momentum carries runs over small ridges, and the
-#   basins change shape.
+# - Start Newton's method from a finer grid, 80 by 80: does it find any
+#   stationary points that the 25 by 25 grid missed?
+# - Redraw the basins with a larger learning rate, ``lr = 0.15``, just above
+#   :math:`2 / \lambda_{\max}` of the minimum near :math:`(-0.17, 4.88)`:
+#   runs that reach it no longer settle but bounce between two points on
+#   either side of it. Or use ``descend.Momentum``: momentum carries runs
+#   over small ridges, and the basins change shape.
 # - Use the slide's envelope, ``model = Gabor(8.0)`` (``grad_many`` reads
 #   :math:`E` from the model): how many stationary points does the box hold
 #   then?

@@ -15,7 +15,7 @@ non-linearly, the Gabor function
 a sinusoid under a Gaussian envelope (:class:`descend.models.Gabor`). This
 example shows what each parameter does to the curve, compares the slide's
 envelope :math:`E = 8` with the :math:`E = 32` of the lecture's plots, and
-draws the toy data set the next example fits.
+draws the textbook's data, which the next example fits, with their best fit.
 """
 
 # %%
@@ -25,17 +25,28 @@ draws the toy data set the next example fits.
 # the whole curve, sinusoid *and* envelope, is one fixed shape
 # :math:`g(a) = \sin(a) e^{-a^2/E}` seen through a linear change of
 # variable. The centre :math:`a = 0` sits at
-# :math:`x = -\phi_0 / (0.06 \phi_1)`: increasing :math:`\phi_0` slides the
-# curve to the left. The period of the sinusoid,
-# :math:`2\pi / (0.06 \phi_1)`, and the width of the envelope,
-# :math:`\sqrt{E} / (0.06 \phi_1)`, are both proportional to
-# :math:`1 / \phi_1`: increasing :math:`\phi_1` squeezes the curve towards
-# its centre, and a negative :math:`\phi_1` mirrors it. The dashed lines are
-# the envelope :math:`\pm e^{-a^2/E}`.
+# :math:`x_c = -\phi_0 / (0.06 \phi_1)`: for :math:`\phi_1 > 0`, increasing
+# :math:`\phi_0` slides the curve to the left. Writing
+# :math:`a = 0.06 \phi_1 (x - x_c)`, the envelope is
+#
+# .. math::
+#
+#     e^{-a^2/E} = \exp\!\left(-\frac{(x - x_c)^2}{2 s^2}\right),
+#     \qquad s = \frac{\sqrt{E/2}}{0.06\, |\phi_1|},
+#
+# a Gaussian in :math:`x` with standard deviation :math:`s`, which is what
+# we call its *width*. The width and the period of the sinusoid,
+# :math:`2\pi / (0.06 |\phi_1|)`, are both proportional to
+# :math:`1 / |\phi_1|`: increasing :math:`|\phi_1|` squeezes the curve
+# towards its centre, and a negative :math:`\phi_1` mirrors it. The dashed
+# lines are the envelope :math:`\pm e^{-a^2/E}`.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from descend.models import Gabor, gabor_data
+import descend
+from descend.datasets import textbook_gabor
+from descend.landscapes import DataLoss
+from descend.models import Gabor
 
 model = Gabor()  # E = 32, the envelope of the lecture's plots
 E = model.envelope
@@ -46,6 +57,11 @@ def envelope(phi, x, E):
     """The Gaussian envelope exp(-a^2 / E) of the Gabor model."""
     a = phi[0] + 0.06 * phi[1] * x
     return np.exp(-(a**2) / E)
+
+
+def width(phi, E):
+    """Standard deviation in x of the envelope, sqrt(E / 2) / (0.06 |phi_1|)."""
+    return np.sqrt(E / 2) / (0.06 * abs(phi[1]))
 
 
 def draw(ax, phis, label_of):
@@ -62,13 +78,18 @@ def draw(ax, phis, label_of):
 
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-draw(ax1, [(-5, 15), (0, 15), (5, 15)], lambda p: rf"$\phi_0 = {p[0]:g}$")
-ax1.set_title(r"$\phi_0$ shifts ($\phi_1 = 15$)")
-draw(ax2, [(0, 7.5), (0, 15), (0, 30)], lambda p: rf"$\phi_1 = {p[1]:g}$")
+draw(ax1, [(-5, 16), (0, 16), (5, 16)], lambda p: rf"$\phi_0 = {p[0]:g}$")
+ax1.set_title(r"$\phi_0$ shifts ($\phi_1 = 16$)")
+draw(ax2, [(0, 8), (0, 16), (0, 32)], lambda p: rf"$\phi_1 = {p[1]:g}$")
 ax2.set_title(r"$\phi_1$ stretches and squeezes ($\phi_0 = 0$)")
 ax2.set_ylabel("")
 fig.suptitle(rf"The Gabor model $f[x, \phi]$, envelope $E = {E:g}$ (dashed: $\pm e^{{-a^2/E}}$)")
 plt.show()
+for phi1 in (8, 16, 32):
+    print(
+        f"phi_1 = {phi1:2d}: envelope width s = {width((0, phi1), E):5.2f}, "
+        f"period = {2 * np.pi / (0.06 * phi1):5.2f}"
+    )
 
 # %%
 # The slide's envelope and the plots' envelope
@@ -77,12 +98,14 @@ plt.show()
 # (and the Understanding Deep Learning notebooks that draw them) use
 # :math:`E = 32`; :class:`~descend.models.Gabor` defaults to 32 and
 # ``Gabor(8.0)`` gives the slide's version. A smaller :math:`E` narrows the
-# envelope by a factor :math:`\sqrt{32 / 8} = 2`: with :math:`E = 8` few
+# envelope by a factor :math:`\sqrt{32 / 8} = 2` (at :math:`\phi_1 = 16`
+# its width :math:`s` is 4.17 with :math:`E = 32` and 2.08 with
+# :math:`E = 8`): with :math:`E = 8` few
 # oscillations survive, with :math:`E = 32` several do, and each of them
 # can be matched to the wrong bump of the data, which is what makes the loss
 # landscape of the next example so bumpy.
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
-phi = np.array([0.0, 15.0])
+phi = np.array([0.0, 16.0])
 for ax, E_ in zip(axes, (8.0, 32.0), strict=True):
     ax.plot(x, Gabor(E_).predict(phi, x), color="black", label=r"$f[x, \phi]$")
     env = envelope(phi, x, E_)
@@ -90,41 +113,65 @@ for ax, E_ in zip(axes, (8.0, 32.0), strict=True):
     ax.set(xlabel="input $x$", title=rf"$E = {E_:g}$" + (" (slide)" if E_ == 8 else " (plots)"))
     ax.legend(loc="lower left", fontsize="small")
 axes[0].set_ylabel(r"$f[x, \phi]$")
-fig.suptitle(r"Two envelopes, same parameters $\phi = (0, 15)$")
+fig.suptitle(r"Two envelopes, same parameters $\phi = (0, 16)$")
 plt.show()
+for E_ in (8.0, 32.0):
+    print(f"E = {E_:g}: envelope width s = {width(phi, E_):.2f} at phi_1 = {phi[1]:g}")
 
 # %%
-# The toy data set
-# ----------------
-# Thirty points :math:`x_i \sim \mathcal{U}(-15, 15)` with
-# :math:`y_i = f[x_i, \phi_{\text{true}}] + \sigma \epsilon_i`, drawn by
-# :func:`descend.models.gabor_data` from a seeded generator, with
-# :math:`\phi_{\text{true}} = (0, 15)`, :math:`\sigma = 0.1` and
-# :math:`E = 32`. At the true parameters the residuals are pure noise, so the
-# loss there is close to its expected value :math:`I \sigma^2 = 0.3`; the
-# minimum of the loss is slightly lower, because the fit also absorbs some of
-# the noise.
-phi_true, sigma = np.array([0.0, 15.0]), 0.1
-x_data, y_data = gabor_data(n=30, seed=0, phi=tuple(phi_true), noise=sigma)
+# The textbook's data
+# -------------------
+# The lecture's Gabor plots fit thirty points :math:`(x_i, y_i)` from the
+# notebooks of *Understanding Deep Learning* (Prince, 2023, notebooks 6.3
+# and 6.4), which :func:`descend.datasets.textbook_gabor` returns. The loss
+# is the sum of squared residuals, :math:`L[\phi] = \sum_i (f[x_i, \phi] -
+# y_i)^2`; at :math:`\phi = (0.6, -0.2)` it is 16.419, the value the notebook
+# prints as a check. The best fit, which the next example finds as the
+# lowest of several minima, is :math:`\phi \approx (0.004, 16.03)`: a
+# curve centred near :math:`x = 0`, with a period of about 6.5 and an
+# envelope of width about 4.2, close to the :math:`\phi = (0, 16)` drawn
+# above; its residuals have a root-mean-square size of about 0.15. Here
+# gradient descent (:math:`\alpha = 0.1`, 1000 steps), started at
+# :math:`(-2, 12)` in the valley of the best fit, finds it.
+x_data, y_data = textbook_gabor()
+problem = DataLoss(model, x_data, y_data)
 print(f"{len(x_data)} examples, x in [{x_data.min():.2f}, {x_data.max():.2f}]")
-print(f"loss at the true parameters L[phi_true] = {model.loss(phi_true, x_data, y_data):.4f}")
-print(f"expected value I sigma^2 = {len(x_data) * sigma**2:.4f}")
+print(f"check: L[(0.6, -0.2)] = {problem.loss(np.array([0.6, -0.2])):.3f}")
+phi_best = descend.fit(descend.GradientDescent(0.1), problem, [-2.0, 12.0], steps=1000).final_phi
+L_best = problem.loss(phi_best)
+print(f"best fit phi = ({phi_best[0]:.4f}, {phi_best[1]:.3f}), L = {L_best:.4f}")
+print(
+    f"period 2 pi / (0.06 phi_1) = {2 * np.pi / (0.06 * phi_best[1]):.2f}, "
+    f"envelope width s = {width(phi_best, E):.2f}"
+)
+print(f"root-mean-square residual sqrt(L / I) = {np.sqrt(L_best / len(x_data)):.3f}")
 
 fig, ax = plt.subplots(figsize=(8, 4))
-ax.plot(x, model.predict(phi_true, x), color="black", label=r"true curve $\phi = (0, 15)$")
+ax.plot(
+    x,
+    model.predict(phi_best, x),
+    color="black",
+    label=rf"best fit $\phi = ({phi_best[0]:.3f}, {phi_best[1]:.2f})$",
+)
 ax.plot(x_data, y_data, "o", color="lightgrey", markeredgecolor="black", label="data $(x_i, y_i)$")
-ax.set(xlabel="input $x$", ylabel="output $y$", title="The toy data set (30 points, seed 0)")
+ax.set(
+    xlabel="input $x$",
+    ylabel="output $y$",
+    title=f"The textbook's data (30 points) and the best fit, $L = {L_best:.3f}$",
+)
 ax.legend(loc="lower left")
 plt.show()
 
 # %%
 # What to try
 # -----------
-# - Draw ``phi = (0, -15)`` next to ``(0, 15)``: because :math:`g(a)` is
+# - Draw ``phi = (0, -16)`` next to ``(0, 16)``: because :math:`g(a)` is
 #   odd, negating both parameters negates the curve,
 #   :math:`f[x, -\phi] = -f[x, \phi]`. What does that mean for the fit of
 #   the data, and for the loss landscape?
-# - Redraw the data with ``gabor_data(noise=0.0)`` and check that the loss
-#   at ``phi_true`` is exactly zero.
-# - Fit the data with ``Gabor(8.0)`` instead of ``Gabor()``: is
-#   :math:`\phi_{\text{true}}` still a good fit?
+# - Fit the data with ``Gabor(8.0)`` instead of ``Gabor()``, starting from
+#   the best fit above: how far does the fit move, and how much worse is it?
+# - The textbook's points come without the parameters that generated them.
+#   To see a fit recover known parameters you need data whose generator you
+#   know: :func:`descend.models.gabor_data` draws synthetic points around
+#   ``phi = (0, 15)``; with ``noise=0.0`` the loss there is exactly zero.
