@@ -6,10 +6,11 @@ The lecture writes momentum as an average of gradients,
 :math:`m_{t+1} = \beta m_t + (1-\beta) g_t`. PyTorch's ``torch.optim.SGD``
 writes it as a sum, :math:`b_t = \beta b_{t-1} + g_t`, with no
 :math:`(1-\beta)`, and its Nesterov option does not evaluate the gradient at
-a look-ahead point at all. This example shows, with the library's
-:class:`descend.SGD` (which follows ``torch.optim.SGD`` step for step, so no
-PyTorch is needed), that the two forms trace the same path once the learning
-rate is rescaled, and what the unscaled form does to the step size.
+a look-ahead point at all. This example shows, on the textbook's Gabor
+data and with the library's :class:`descend.SGD` (which follows
+``torch.optim.SGD`` step for step, so no PyTorch is needed), that the two
+forms trace the same path once the learning rate is rescaled, and what the
+unscaled form does to the step size.
 """
 
 # %%
@@ -34,20 +35,22 @@ rate is rescaled, and what the unscaled form does to the step size.
 # :math:`m_{t+1} = \beta (1-\beta) b_{t-1} + (1-\beta) g_t = (1-\beta) b_t`.
 # So the lecture's step :math:`\alpha m_{t+1}` equals PyTorch's
 # :math:`\eta b_t` exactly when :math:`\eta = \alpha (1-\beta)`: same
-# gradients, same points, every step. We check it on the Gabor model
-# (full batch), from the same start.
+# gradients, same points, every step. We check it on the Gabor model fitted
+# to the textbook's 30 data points (full batch), from the textbook
+# notebook's start :math:`(-1.5, 6.5)`.
 import matplotlib.pyplot as plt
 import numpy as np
 
 import descend
+from descend.datasets import textbook_gabor
 from descend.landscapes import DataLoss
-from descend.models import Gabor, gabor_data
+from descend.models import Gabor
 from descend.plotting import color_of, contour, path
 
-x, y = gabor_data()
-problem = DataLoss(Gabor(), x, y)
-alpha, beta, steps = 0.1, 0.9, 80
-phi0 = np.array([3.0, 12.0])
+x, y = textbook_gabor()
+problem = DataLoss(Gabor(32.0), x, y)
+alpha, beta, steps = 0.2, 0.9, 80
+phi0 = np.array([-1.5, 6.5])
 
 lecture = descend.Momentum(alpha, beta)
 torch_form = descend.SGD(lr=alpha * (1 - beta), momentum=beta)
@@ -119,7 +122,7 @@ print(f"  max |torch iterate - lecture iterate|:          {iterate_diff:.1e}")
 #
 # Both pairs on the loss surface: the lecture's form as a line, PyTorch's as
 # markers on top of it (for Nesterov, the line joins the look-ahead points).
-bounds = ((-2.0, 5.0), (9.0, 18.0))
+bounds = ((-2.5, 2.0), (5.5, 18.0))
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True)
 ax = axes[0]
 contour(ax, problem, bounds, colorbar=False)
@@ -136,8 +139,8 @@ ax.plot(*run_torch_nag.phi.T, "o", color=color_of(torch_nag), markersize=4, mark
 ax.set_title("Nesterov: PyTorch visits the look-ahead points")
 ax.set_ylabel("")
 for ax in axes:
-    ax.legend(loc="lower left", fontsize="small", labelcolor="white")
-fig.suptitle(f"Gabor model, full batch, {steps} steps from the same start")
+    ax.legend(loc="upper right", fontsize="small", labelcolor="white")
+fig.suptitle(f"Textbook Gabor data, full batch, {steps} steps from the same start")
 plt.show()
 
 # %%
@@ -184,9 +187,11 @@ plt.show()
 # :math:`\beta = 0.9`, while the lecture's ``Momentum(alpha, beta)`` creeps up
 # to :math:`\alpha g` (its :math:`m_t = g (1 - \beta^t)` starts at zero). This
 # is why a learning rate that works for plain SGD is usually too large once
-# PyTorch's momentum is switched on. A steady slope is the linear loss
-# :math:`L[\phi] = g \cdot \phi`; anything with ``loss`` and ``grad`` methods
-# can be handed to :func:`descend.fit`:
+# PyTorch's momentum is switched on. The Gabor loss has no steady slope, so
+# this part leaves the textbook's data for a made-up loss, the linear
+# :math:`L[\phi] = g \cdot \phi`, whose gradient is :math:`g` everywhere;
+# anything with ``loss`` and ``grad`` methods can be handed to
+# :func:`descend.fit`:
 
 
 class Slope:
