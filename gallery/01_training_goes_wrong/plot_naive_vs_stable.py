@@ -23,15 +23,20 @@ to *look at* the ``inf`` and ``NaN`` they return.
 # Where floating point breaks
 # ---------------------------
 # Two thresholds decide everything. A float64 has a 53-bit significand
-# (machine epsilon :math:`\varepsilon = 2^{-52}`), so :math:`1 + e^{-z}`
-# rounds to exactly 1 once :math:`e^{-z} \le \varepsilon / 2`: beyond
-# :math:`z = -\ln(\varepsilon / 2) = 53 \ln 2 \approx 36.7` the naive
-# :math:`p` is exactly 1 and :math:`1 - p` is exactly 0. In the other
+# (machine epsilon :math:`\varepsilon_{\text{mach}} = 2^{-52}`), so
+# :math:`1 + e^{-z}` rounds to exactly 1 once
+# :math:`e^{-z} \le \varepsilon_{\text{mach}} / 2`: beyond
+# :math:`z = -\ln(\varepsilon_{\text{mach}} / 2) = 53 \ln 2 \approx 36.74` the
+# naive :math:`p` is exactly 1 and :math:`1 - p` is exactly 0. In the other
 # direction :math:`e^{-z}` overflows to ``inf`` once :math:`-z` exceeds
-# :math:`\ln(\text{largest float}) \approx 1024 \ln 2 \approx 709.8`, and
-# then :math:`p = 1 / \infty = 0`. The code takes both numbers from
-# :func:`numpy.finfo`, for float64 and float32, and checks each against what
-# the naive sigmoid actually returns.
+# :math:`\ln(\text{largest float}) \approx 1024 \ln 2 \approx 709.78`, and
+# then :math:`p = 1 / \infty = 0`. A third threshold matters only for the
+# stable formulas below: :math:`e^{-z}` *underflows* to exactly 0 once it is
+# below half the smallest positive (subnormal) float, :math:`2^{-1074} / 2`,
+# that is for :math:`z` above about :math:`1075 \ln 2 \approx 745.13`. The
+# code takes the three numbers from :func:`numpy.finfo`, for float64 and
+# float32, and then finds by bisection the first float at which the naive
+# sigmoid and :func:`numpy.exp` actually return 1, 0, ``inf`` or 0.
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -52,28 +57,47 @@ quiet = {"over": "ignore", "divide": "ignore", "invalid": "ignore"}
 
 
 def thresholds(dtype):
-    """Logit beyond which 1 - p rounds to 0, and below which exp(-z) overflows."""
+    """Predicted logits: 1 - p rounds to 0, exp(-z) overflows, exp(-z) underflows to 0."""
     info = np.finfo(dtype)
-    return float(-np.log(info.eps / 2)), float(np.log(info.max))
+    half_tiny = np.log(2) - np.log(float(info.smallest_subnormal))  # -ln(smallest / 2)
+    return float(-np.log(info.eps / 2)), float(np.log(info.max)), float(half_tiny)
 
 
-print(f"{'dtype':8} {'eps':>10} {'1-p == 0 for z >':>17} {'exp(-z) = inf for z <':>22}")
+def first_true(pred, dtype, lo=0.0, hi=1000.0):
+    """Smallest float s of ``dtype`` in (lo, hi] with pred(s), for pred monotone in s."""
+    lo, hi = dtype(lo), dtype(hi)
+    while (mid := dtype((lo + hi) / 2)) not in (lo, hi):
+        lo, hi = (lo, mid) if pred(mid) else (mid, hi)
+    return float(hi)
+
+
+print(
+    f"{'dtype':8} {'eps_mach':>9} {'1 - p == 0 for z >':>19} {'exp(-z) = inf for z <':>22} "
+    f"{'exp(-z) == 0 for z >':>21}"
+)
 for dtype in (np.float64, np.float32):
-    z_round, z_over = thresholds(dtype)
-    print(f"{np.dtype(dtype).name:8} {np.finfo(dtype).eps:10.3g} {z_round:17.4f} {-z_over:22.4f}")
-
-# Check against the naive sigmoid itself, on a fine grid in each precision.
-for dtype in (np.float64, np.float32):
-    z = np.linspace(0, 1000, 2_000_001).astype(dtype)
-    with np.errstate(**quiet):
-        first_one = z[np.argmax(naive_sigmoid(z) == 1)]
-        first_zero = -z[np.argmax(naive_sigmoid(-z) == 0)]
+    z_round, z_over, z_under = thresholds(dtype)
     print(
-        f"{np.dtype(dtype).name}: naive p == 1 from z = {first_one:.4f}, "
-        f"p == 0 from z = {first_zero:.4f}"
+        f"{np.dtype(dtype).name:8} {np.finfo(dtype).eps:9.3g} {z_round:19.4f} {-z_over:22.4f} "
+        f"{z_under:21.4f}"
     )
 
-Z_ROUND, Z_OVER = thresholds(np.float64)
+# Check against the functions themselves: the first float where each happens.
+for dtype in (np.float64, np.float32):
+
+    def at(s, dtype=dtype):
+        return np.array([s], dtype=dtype)
+
+    with np.errstate(**quiet):
+        p_one = first_true(lambda s: naive_sigmoid(at(s))[0] == 1, dtype)
+        p_zero = first_true(lambda s: naive_sigmoid(-at(s))[0] == 0, dtype)
+    exp_zero = first_true(lambda s: np.exp(-at(s))[0] == 0, dtype)
+    print(
+        f"{np.dtype(dtype).name}: naive p == 1 for z >= {p_one:.6f}, "
+        f"p == 0 for z <= {-p_zero:.6f}; exp(-z) == 0 for z >= {exp_zero:.6f}"
+    )
+
+Z_ROUND, Z_OVER, Z_UNDER = thresholds(np.float64)
 
 # %%
 # The float32 thresholds are far closer to zero: a float32 network hits
@@ -103,7 +127,7 @@ ax1.semilogy(
     label=r"naive $1 - \mathrm{sig}[z]$",
 )
 ax1.axvline(Z_ROUND, color="grey", linestyle=":")
-ax1.text(Z_ROUND, 1e-3, f"  $z = {Z_ROUND:.1f}$:\n  naive $1 - p = 0$", color=NAIVE)
+ax1.text(Z_ROUND, 1e-3, f"$z = {Z_ROUND:.1f}$:  \nnaive $1 - p = 0$  ", color=NAIVE, ha="right")
 ax1.set(xlabel="logit $z$", ylabel="$1 - p$ (log scale)", title="Probability of the other class")
 ax1.legend(loc="lower left")
 
@@ -178,13 +202,45 @@ fig.suptitle(
 plt.show()
 
 # %%
-# Where the stable curve leaves the plot its value is below
-# :math:`10^{-20}` (and beyond :math:`|z| = 1074 \ln 2 \approx 744.4`,
-# :math:`e^{-|z|}` underflows to 0, an error smaller than the smallest
-# float). The naive curve is the stable one up to rounding, until it is
-# ``inf`` (a *wrong* confident prediction, whose loss should be about
-# :math:`|z|`) or ``NaN`` (a *right* one, whose loss should be about
-# :math:`e^{-|z|}`).
+# The naive curve is the stable one up to rounding, until it is ``inf`` (a
+# *wrong* confident prediction, whose loss should be about :math:`|z|`) or
+# ``NaN`` (a *right* one, whose loss should be about :math:`e^{-|z|}`).
+# The stable curve of a right prediction leaves the plot where its value
+# drops below :math:`10^{-20}`, but it stays a positive float much longer.
+# We bisect for the first :math:`|z|` where it is below :math:`10^{-20}` and
+# for the first where it is exactly 0:
+
+
+def stable_loss_right(s):
+    """Stable loss of a right prediction with logit of size s (y = 1, z = s)."""
+    return model.losses(np.array([0.0, 1.0]), np.array([s]), np.array([1.0]))[0]
+
+
+smallest_normal = np.finfo(np.float64).smallest_normal  # 2**-1022
+z_small = first_true(lambda s: stable_loss_right(s) < 1e-20, np.float64)
+z_subnormal = first_true(lambda s: stable_loss_right(s) < smallest_normal, np.float64)
+z_zero = first_true(lambda s: stable_loss_right(s) == 0, np.float64)
+print(f"stable loss < 1e-20 for |z| >= {z_small:.4f} (20 ln 10 = {20 * np.log(10):.4f})")
+print(f"stable loss subnormal (< 2**-1022) for |z| >= {z_subnormal:.4f}")
+z_1074 = 1074 * np.log(2)
+l_1074 = stable_loss_right(z_1074)
+print(f"at |z| = 1074 ln 2 = {z_1074:.4f}: {l_1074:.3g}, == 2**-1074: {l_1074 == 2.0**-1074}")
+print(
+    f"stable loss == 0 for |z| >= {z_zero:.4f} (predicted underflow: {Z_UNDER:.4f}); "
+    f"just below: {stable_loss_right(np.nextafter(z_zero, 0)):.3g}"
+)
+
+# %%
+# Beyond :math:`|z| = 20 \ln 10 \approx 46.05` the stable loss
+# :math:`\log(1 + e^{-|z|}) \approx e^{-|z|}` is below :math:`10^{-20}`.
+# It is a normal float down to :math:`2^{-1022}` (:math:`|z| \approx 708.40`),
+# and a subnormal, with fewer significant bits, below that; even at
+# :math:`|z| = 1074 \ln 2 \approx 744.44` it is the smallest subnormal
+# :math:`2^{-1074} \approx 4.9 \times 10^{-324}`. Only from
+# :math:`|z| \approx 745.13`, the float64 underflow threshold of the first
+# table, does :math:`e^{-|z|}` round to 0, and the loss with it: an error
+# below :math:`2^{-1075}`, harmless, unlike the ``inf`` and ``NaN`` of the
+# naive form.
 #
 # NaN in the initial loss
 # -----------------------

@@ -27,7 +27,9 @@ its bias correction apart: without it, the first steps with the default
 #    \hat v_{t+1} = \frac{v_{t+1}}{1 - \beta_2^{t+1}}, \qquad
 #    \phi_{t+1} = \phi_t - \alpha \frac{\hat m_{t+1}}{\sqrt{\hat v_{t+1}} + \epsilon},
 #
-# with :math:`m_0 = v_0 = 0`. With :math:`\beta_1 = \beta_2 = 0` it is the
+# where :math:`g_t = \partial L[\phi_t] / \partial \phi` is the gradient at
+# step :math:`t`, :math:`t = 0` is the first step and :math:`m_0 = v_0 = 0`.
+# With :math:`\beta_1 = \beta_2 = 0` it is the
 # per-coordinate normalized gradient of
 # :ref:`sphx_glr_auto_examples_06_adaptive_plot_normalized_gradients.py`. We
 # run each rule for the same number of steps from the textbook's start
@@ -111,30 +113,71 @@ plt.show()
 #
 # .. math::
 #
-#    m_t = (1 - \beta_1^t)\, g, \qquad v_t = (1 - \beta_2^t)\, g^2,
+#    m_{t+1} = (1 - \beta_1^{t+1})\, g, \qquad v_{t+1} = (1 - \beta_2^{t+1})\, g^2,
 #
-# which is why Adam divides by :math:`1 - \beta_1^t` and
-# :math:`1 - \beta_2^t`: then :math:`\hat m_t = g`, :math:`\hat v_t = g^2`,
-# and every step has size :math:`\alpha`. Without the correction the step is
+# which is why Adam divides by :math:`1 - \beta_1^{t+1}` and
+# :math:`1 - \beta_2^{t+1}`: then :math:`\hat m_{t+1} = g`,
+# :math:`\hat v_{t+1} = g^2`, and every step has size :math:`\alpha`. Without
+# the correction the step is
 #
 # .. math::
 #
-#    \alpha \frac{m_t}{\sqrt{v_t}} = \alpha\,
-#    \frac{1 - \beta_1^t}{\sqrt{1 - \beta_2^t}} \operatorname{sign}(g).
+#    \alpha \frac{m_{t+1}}{\sqrt{v_{t+1}}} = \alpha\, r_{t+1} \operatorname{sign}(g),
+#    \qquad r_{t+1} = \frac{1 - \beta_1^{t+1}}{\sqrt{1 - \beta_2^{t+1}}},
 #
+# and for any gradients, constant or not, the uncorrected ratio
+# :math:`m_{t+1} / \sqrt{v_{t+1}}` is :math:`r_{t+1}` times the corrected one.
 # The lecture describes the correction as a boost for the momentum, and
-# :math:`1/(1 - \beta_1^t)` alone is one. But :math:`v` sits under a square
-# root in the denominator, so its correction *shrinks* the step, and with
-# :math:`\beta_2` close to 1 it wins: at :math:`t = 1` the factor is
-# :math:`(1 - \beta_1) / \sqrt{1 - \beta_2}`, which exceeds 1 exactly when
-# :math:`\beta_2 > 1 - (1 - \beta_1)^2`, i.e. :math:`\beta_2 > 0.99` for
-# :math:`\beta_1 = 0.9`. With PyTorch's default :math:`\beta_2 = 0.999`:
+# :math:`1/(1 - \beta_1^{t+1})` alone is one. But :math:`v` sits under a
+# square root in the denominator, so its correction *shrinks* the step, and
+# with :math:`\beta_2` close to 1 it wins: at the first step, :math:`t = 0`,
+# the factor is :math:`r_1 = (1 - \beta_1) / \sqrt{1 - \beta_2}`, which
+# exceeds 1 exactly when :math:`\beta_2 > 1 - (1 - \beta_1)^2`, i.e.
+# :math:`\beta_2 > 0.99` for :math:`\beta_1 = 0.9`. With PyTorch's default
+# :math:`\beta_2 = 0.999` we tabulate :math:`r_{t+1}` next to two
+# approximations: :math:`\sqrt{10(t+1)}`, from
+# :math:`1 - \beta^{t+1} \approx (t+1)(1 - \beta)` for both betas, and
+# :math:`1/\sqrt{1 - \beta_2^{t+1}}`, from :math:`\beta_1^{t+1} \approx 0`:
 beta1, beta2 = 0.9, 0.999
-t = np.arange(1, 201)
-factor = (1 - beta1**t) / np.sqrt(1 - beta2**t)
-for k in [1, 2, 5, 10, 20, 50, 100, 200]:
-    print(f"t = {k:3d}: uncorrected step / corrected step = {factor[k - 1]:.2f}")
-print(f"largest: {factor.max():.2f} at t = {t[factor.argmax()]}")
+t = np.arange(20_000)  # steps t = 0, 1, ...; the step t averages t + 1 gradients
+factor = (1 - beta1 ** (t + 1)) / np.sqrt(1 - beta2 ** (t + 1))
+early = np.sqrt((t + 1) * (1 - beta1) ** 2 / (1 - beta2))  # sqrt(10 (t + 1))
+late = 1 / np.sqrt(1 - beta2 ** (t + 1))
+print(f"{'t':>5} {'r_(t+1)':>8} {'sqrt(10(t+1))':>14} {'1/sqrt(1-b2^(t+1))':>19}")
+for k in [0, 1, 2, 4, 9, 11, 19, 49, 99, 199, 999, 9999]:
+    print(f"{k:5d} {factor[k]:8.2f} {early[k]:14.2f} {late[k]:19.2f}")
+peak = int(factor.argmax())
+print(f"largest: r = {factor[peak]:.2f} at t = {peak}, after {peak + 1} gradients")
+print(f"r > 2 for t <= {t[factor > 2].max()}; r > 1.1 for t <= {t[factor > 1.1].max()}")
+errors = early[:4] / factor[:4] - 1
+print(f"sqrt(10(t+1)) too large by, t = 0..3: {', '.join(f'{e:.0%}' for e in errors)}")
+
+# %%
+# So the factor is :math:`\sqrt{10} \approx 3.16` at the first step and
+# starts out like :math:`\sqrt{10(t+1)}`, but that approximation holds only
+# while :math:`(t+1)(1 - \beta_1) \ll 1`: it is 5% too large at :math:`t = 1`
+# and 11% at :math:`t = 2`. After a few tens of steps :math:`m` has forgotten
+# its zero start and the factor is :math:`1/\sqrt{1 - \beta_2^{t+1}}`, which
+# falls. In between the factor peaks, at 6.57 at :math:`t = 11` (the twelfth
+# step). It is above 2 for the first 287 steps, still 1.26 at
+# :math:`t = 999`, and approaches its limit 1 only as
+# :math:`\beta_2^{t+1} \to 0`: it is above 1.1 until :math:`t = 1749`.
+fig, ax = plt.subplots(figsize=(7, 4))
+ax.semilogx(t + 1, factor, color="black", label=r"$r_{t+1}$")
+ax.semilogx(t + 1, early, "--", color="tab:blue", label=r"$\sqrt{10\,(t+1)}$")
+ax.semilogx(t + 1, late, ":", color="tab:red", label=r"$1/\sqrt{1 - \beta_2^{t+1}}$")
+ax.axhline(1, color="grey", linewidth=0.8)
+ax.plot(peak + 1, factor[peak], "o", color="black")
+ax.annotate(f"peak {factor[peak]:.2f} at $t = {peak}$", (peak + 1, factor[peak]),
+            xytext=(8, 6), textcoords="offset points")  # fmt: skip
+ax.set(
+    xlabel="number of gradients averaged, $t + 1$ (log scale)",
+    ylabel="uncorrected step / corrected step",
+    title=r"Bias-correction factor, $\beta_1 = 0.9$, $\beta_2 = 0.999$",
+    ylim=(0, 8),
+)
+ax.legend()
+plt.show()
 
 # %%
 # The uncorrected rule is a few lines (the corrected one is the same loop with
@@ -146,12 +189,13 @@ def adam_by_hand(correct, steps):
     """Adam's loop written out, with or without the bias correction."""
     phi, m, v = start.copy(), np.zeros(2), np.zeros(2)
     phis = [phi]
-    for t in range(1, steps + 1):
+    for t in range(steps):  # t = 0 is the first step
         g = problem.grad(phi)
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g**2
         if correct:
-            phi = phi - alpha * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+            m_hat, v_hat = m / (1 - beta1 ** (t + 1)), v / (1 - beta2 ** (t + 1))
+            phi = phi - alpha * m_hat / (np.sqrt(v_hat) + eps)
         else:
             phi = phi - alpha * m / (np.sqrt(v) + eps)
         phis.append(phi)
@@ -182,15 +226,15 @@ axes[0].legend(loc="upper left", frameon=True, facecolor="0.2", labelcolor="whit
 axes[0].set_title(r"First 30 steps of Adam, $\alpha$ = 0.1, $\beta_2$ = 0.999")
 
 first = 20
-k = np.arange(1, first + 1)
+k = np.arange(first)
 for phis, style, label in [(with_bc, "o-", "with bias correction"), (without_bc, "s--", "without")]:
     step_len = np.linalg.norm(np.diff(phis[: first + 1], axis=0), axis=1)
     axes[1].plot(k, step_len, style, color=color_of(adam), label=label, markersize=4,
                  markerfacecolor="white" if label == "without" else None)  # fmt: skip
 axes[1].plot(k, alpha * np.sqrt(2) * factor[:first], ":", color="grey",
-             label=r"$\alpha\sqrt{2}\,(1 - \beta_1^t) / \sqrt{1 - \beta_2^t}$")  # fmt: skip
-axes[1].set(xlabel="step $t$", ylabel=r"step length $\|\phi_t - \phi_{t-1}\|$",
-            title="Step sizes of the first steps", xticks=[1, 5, 10, 15, 20])  # fmt: skip
+             label=r"$\alpha\sqrt{2}\,r_{t+1}$")  # fmt: skip
+axes[1].set(xlabel="step $t$", ylabel=r"step length $\|\phi_{t+1} - \phi_t\|$",
+            title="Step sizes of the first steps", xticks=[0, 5, 10, 15, 19])  # fmt: skip
 axes[1].legend()
 plt.show()
 
@@ -205,7 +249,7 @@ plt.show()
 # -----------
 # - ``beta2 = 0.9`` before ``adam_by_hand`` is called: now :math:`\beta_2 < 0.99`, so
 #   the uncorrected first steps are *smaller* than :math:`\alpha`; the factor
-#   is :math:`\sqrt{1 - 0.9^t}`.
+#   is :math:`r_{t+1} = \sqrt{1 - 0.9^{t+1}}`.
 # - ``descend.GradientDescent(lr=0.45)``: just under the stability limit
 #   :math:`2/4` of the steep direction, it suits both directions of this
 #   mildly conditioned valley (condition number 16). Then try

@@ -12,22 +12,27 @@ they proposed, AMSGrad, which converges to the best one.
 # %%
 # The problem
 # -----------
-# An online problem: at every step :math:`t = 1, 2, \dots` the optimizer
+# An online problem: at every step :math:`t = 0, 1, 2, \dots` the optimizer
 # plays a point :math:`x_t \in [-1, 1]` and is then charged a linear loss
 #
 # .. math::
 #
-#    f_t(x) = \begin{cases} C x & t \bmod 3 = 1, \\ -x & \text{otherwise,} \end{cases}
+#    f_t(x) = \begin{cases} C x & t \bmod 3 = 0, \\ -x & \text{otherwise,} \end{cases}
 #    \qquad C > 2.
 #
 # Over each period of three steps the total loss is :math:`(C - 2) x`, so the
-# best fixed point is :math:`x = -1`. The gradient is :math:`C` once per period
-# and :math:`-1` twice: a rare large gradient that points the right way, and
-# frequent small ones that point the wrong way. After every step the iterate
-# is projected back onto :math:`[-1, 1]` (clipped). Following Theorem 1 of the
-# paper we take :math:`C = 3`, no momentum (:math:`\beta_1 = 0`),
-# :math:`\beta_2 = 1 / (1 + C^2)` and the decaying learning rate
-# :math:`\alpha_t = \alpha / \sqrt{t}`.
+# best fixed point is :math:`x = -1`. The gradient is :math:`+C` once per
+# period and :math:`-1` twice. The rare large gradient points uphill, towards
+# :math:`+1`, so its step :math:`-\alpha_t C / \ldots` moves :math:`x` down
+# towards the best point :math:`-1`; the two frequent small gradients point
+# towards :math:`-1`, so their steps move :math:`x` up, the wrong way. After
+# every step the iterate is projected back onto :math:`[-1, 1]` (clipped).
+# Following Theorem 1 of the paper we take :math:`C = 3`, no momentum
+# (:math:`\beta_1 = 0`), :math:`\beta_2 = 1 / (1 + C^2)` and the decaying
+# learning rate :math:`\alpha_t = \alpha / \sqrt{t + 1}` with
+# :math:`\alpha < \sqrt{1 - \beta_2}`. (The paper counts steps from
+# :math:`t = 1`, so its :math:`f_t` has :math:`C x` for :math:`t \bmod 3 = 1`
+# and its step size is :math:`\alpha / \sqrt{t}`: the same sequences.)
 import dataclasses
 
 import matplotlib.pyplot as plt
@@ -42,19 +47,19 @@ alpha, T = 0.5, 5000
 
 
 def gradient(t):
-    """The gradient of f_t (1-based t); it does not depend on x."""
-    return np.array([C if t % 3 == 1 else -1.0])
+    """The gradient of f_t at step t = 0, 1, ...; it does not depend on x."""
+    return np.array([C if t % 3 == 0 else -1.0])
 
 
 # %%
-# No schedule in :mod:`descend.schedules` decays like :math:`1/\sqrt{t}`, but
-# any callable ``t -> lr`` is a schedule. The library counts steps from
-# :math:`t = 0`, the paper from :math:`t = 1`:
+# No schedule in :mod:`descend.schedules` decays like :math:`1/\sqrt{t + 1}`,
+# but any callable ``t -> lr`` is a schedule; the library calls it with the
+# step :math:`t = 0, 1, \dots`:
 
 
 @dataclasses.dataclass(frozen=True)
 class InverseSqrtLR:
-    """The learning rate lr / sqrt(t + 1) at (0-based) step t."""
+    """The learning rate lr / sqrt(t + 1) at step t = 0, 1, ..."""
 
     lr: float
 
@@ -62,12 +67,12 @@ class InverseSqrtLR:
         return self.lr / np.sqrt(t + 1)
 
 
-def play(opt, x1=0.0):
-    """Run ``opt`` on the online problem with projection; return x_1, ..., x_{T+1}."""
-    x = np.array([x1])
+def play(opt, x0=0.0):
+    """Run ``opt`` on the online problem with projection; return x_0, ..., x_T."""
+    x = np.array([x0])
     state = opt.init(x)
-    xs = [x1]
-    for t in range(1, T + 1):
+    xs = [x0]
+    for t in range(T):
         x, state = opt.step(x, gradient(t), state)
         x = np.clip(x, -1.0, 1.0)  # projection onto the feasible set [-1, 1]
         xs.append(float(x[0]))
@@ -88,12 +93,12 @@ for name, (_, xs) in runs.items():
 #
 # .. math::
 #
-#    R_T = \sum_{t=1}^{T} f_t(x_t) - \min_{x \in [-1, 1]} \sum_{t=1}^{T} f_t(x).
+#    R_T = \sum_{t=0}^{T-1} f_t(x_t) - \min_{x \in [-1, 1]} \sum_{t=0}^{T-1} f_t(x).
 #
 # An algorithm that learns has :math:`R_T / T \to 0`. Sitting at
 # :math:`x = +1` instead of :math:`-1` costs :math:`2(C - 2)` per period of
 # three steps, so :math:`R_T / T \to 2(C - 2)/3`.
-t = np.arange(1, T + 1)
+t = np.arange(T)
 g = np.array([gradient(k)[0] for k in t])
 
 
@@ -101,21 +106,21 @@ def average_regret(xs):
     """R_T / T for T = 1, ..., len(xs) - 1 (the losses are linear: f_t(x) = g_t x)."""
     played = np.cumsum(g * xs[:-1])
     best_fixed = -np.abs(np.cumsum(g))  # min over x in [-1, 1] of x * sum(g)
-    return (played - best_fixed) / t
+    return (played - best_fixed) / (t + 1)
 
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 for name, (opt, xs) in runs.items():
     axes[0].semilogx(np.arange(1, T + 2), xs, color=color_of(opt), label=name)
-    axes[1].semilogx(t, average_regret(xs), color=color_of(opt), label=name)
+    axes[1].semilogx(t + 1, average_regret(xs), color=color_of(opt), label=name)
 axes[0].axhline(-1, color="grey", linestyle=":", label="best point $x = -1$")
-axes[0].set(xlabel="step $t$", ylabel="$x_t$", title="The iterate", ylim=(-1.1, 1.1))
+axes[0].set(xlabel="$t + 1$", ylabel="$x_t$", title="The iterate", ylim=(-1.1, 1.1))
 axes[1].axhline(2 * (C - 2) / 3, color="grey", linestyle="--", label="always playing $x = +1$")
 axes[1].set(xlabel="$T$", ylabel="$R_T / T$", title="Average regret")
 for ax in axes:
     ax.legend()
 fig.suptitle(rf"$f_t(x) = Cx$ or $-x$, $C$ = {C:g}, $\beta_1$ = 0, $\beta_2$ = 1/(1 + $C^2$), "
-             rf"$\alpha_t = {alpha:g}/\sqrt{{t}}$")  # fmt: skip
+             rf"$\alpha_t = {alpha:g}/\sqrt{{t + 1}}$")  # fmt: skip
 plt.show()
 for name, (_, xs) in runs.items():
     print(f"{name:>7}: R_T / T at T = {T}: {average_regret(xs)[-1]:.3f}")
@@ -125,23 +130,23 @@ print(f"limit for x = +1: 2(C - 2)/3 = {2 * (C - 2) / 3:.3f}")
 # Why Adam gets it wrong
 # ----------------------
 # Look at one period late in the run. With :math:`\beta_1 = 0` the step is
-# :math:`-\alpha_t g_t / \sqrt{\hat v_t}`, and :math:`\beta_2` is small, so
-# :math:`v` forgets the large gradient within a step or two. Adam's step on the
-# large gradient :math:`C` is about :math:`\alpha_t`, but the two small
-# gradients :math:`-1` are divided by a :math:`\sqrt{v}` that has already
-# shrunk, so each of them also moves almost :math:`\alpha_t` the other way:
+# :math:`-\alpha_t g_t / \sqrt{\hat v_{t+1}}`, and :math:`\beta_2` is small,
+# so :math:`v` forgets the large gradient within a step or two. Adam's step on
+# the large gradient :math:`C` is about :math:`\alpha_t` downwards, but the
+# two small gradients :math:`-1` are divided by a :math:`\sqrt{v}` that has
+# already shrunk, so each of them also moves almost :math:`\alpha_t`, upwards:
 # net drift towards :math:`+1`. AMSGrad divides by the *largest* :math:`v` so
 # far, which remembers the size of :math:`C`: the two small gradients now
 # make small steps, and the drift is towards :math:`-1`. We replay a period
 # from a point inside the interval, so the clipping does not hide the steps.
-start = 3 * 300  # t = 901, 902, 903: gradients C, -1, -1
+start = 3 * 300  # t = 900, 901, 902: gradients C, -1, -1
 for name, (opt, _) in runs.items():
     x = np.array([0.0])
     state = opt.init(x)
-    for k in range(1, start):
+    for k in range(start):
         _, state = opt.step(x, gradient(k), state)  # warm up the state only
     steps = []
-    for k in range(start + 1, start + 4):
+    for k in range(start, start + 3):
         new_x, state = opt.step(x, gradient(k), state)
         steps.append(float(new_x[0] - x[0]))
         x = new_x
@@ -151,7 +156,7 @@ for name, (opt, _) in runs.items():
 
 # %%
 # AMSGrad's fix costs one more buffer (``state["v_max"]``) and makes the
-# effective learning rate :math:`\alpha_t / \sqrt{\hat v_t}` non-increasing
+# effective learning rate :math:`\alpha_t / \sqrt{\hat v_{t+1}}` non-increasing
 # (exactly so in the paper's form, which has no bias correction), which is
 # what the convergence proof needs. A failing problem has to be built for the
 # given :math:`\beta_1, \beta_2`, though, and Adam with the defaults works

@@ -121,13 +121,13 @@ for run, opt, style, label in [
     t = np.arange(len(run.loss))
     axes[0].semilogy(t, run.loss, style, color=color_of(opt), label=label)
     step_len = np.linalg.norm(np.diff(run.phi, axis=0), axis=1)
-    axes[1].plot(t[1:], step_len, style, color=color_of(opt), label=label)
+    axes[1].plot(t[:-1], step_len, style, color=color_of(opt), label=label)
 for level, text in [(alpha * np.sqrt(2), r"$\alpha\sqrt{2}$"), (alpha, r"$\alpha$")]:
     axes[1].axhline(level, color="grey", linewidth=0.8, linestyle=":")
     axes[1].annotate(text, (steps, level), xytext=(3, 0), textcoords="offset points",
                      va="center")  # fmt: skip
 axes[0].set(xlabel="step $t$", ylabel=r"loss $L[\phi_t]$", title="Loss: fast, then stuck")
-axes[1].set(xlabel="step $t$", ylabel=r"$\|\phi_{t} - \phi_{t-1}\|$",
+axes[1].set(xlabel="step $t$", ylabel=r"$\|\phi_{t+1} - \phi_t\|$",
             title="Step length never shrinks", ylim=(0, 0.2))  # fmt: skip
 for ax in axes:
     ax.legend()
