@@ -319,12 +319,14 @@ def batch_table(
     rng: RandomSource = None,
     reshuffle: bool = True,
     drop_last: bool = False,
+    sampling: Sampling = "per_epoch",
 ) -> str:
-    """Return the lecture's table of batches, one line per step.
+    r"""Return the lecture's table of batches, one line per step.
 
     Every epoch starts with an ``Epoch # e-----`` line, followed by one
     :func:`format_batch` line per batch. The arguments are those of
-    :func:`minibatches`.
+    :func:`minibatches`; with ``sampling="per_step"`` an "epoch" is
+    :math:`\lceil n / B \rceil` steps of fresh batches.
 
     Examples
     --------
@@ -344,10 +346,27 @@ def batch_table(
     Step 9, Batch # 3, Batch Range [15 16 17 18 19], Batch index: [22 1 2 25 3]
     Step 10, Batch # 4, Batch Range [20 21 22 23 24], Batch index: [21 26 18 29 20]
     Step 11, Batch # 5, Batch Range [25 26 27 28 29], Batch index: [7 10 14 19 6]
+
+    The textbook notebooks' fresh batch per step:
+
+    >>> print(batch_table(30, 5, rng=np.random.RandomState(1), sampling="per_step"))
+    Epoch # 0-----
+    Step 0, Batch # 0, Batch Range [0 1 2 3 4], Batch index: [17 21 10 19 14]
+    Step 1, Batch # 1, Batch Range [0 1 2 3 4], Batch index: [18 2 16 29 14]
+    Step 2, Batch # 2, Batch Range [0 1 2 3 4], Batch index: [25 24 1 27 29]
+    Step 3, Batch # 3, Batch Range [0 1 2 3 4], Batch index: [18 28 11 9 25]
+    Step 4, Batch # 4, Batch Range [0 1 2 3 4], Batch index: [14 3 24 5 17]
+    Step 5, Batch # 5, Batch Range [0 1 2 3 4], Batch index: [13 3 8 15 17]
     """
     lines: list[str] = []
     for b in minibatches(
-        n, batch_size, epochs=epochs, rng=rng, reshuffle=reshuffle, drop_last=drop_last
+        n,
+        batch_size,
+        epochs=epochs,
+        rng=rng,
+        reshuffle=reshuffle,
+        drop_last=drop_last,
+        sampling=sampling,
     ):
         if b.batch == 0:
             lines.append(f"Epoch # {b.epoch}-----")
