@@ -157,7 +157,7 @@ plt.show()
 #
 # .. math::
 #
-#     l = -\bigl(y \log p + (1 - y) \log(1 - p)\bigr)
+#     \ell = -\bigl(y \log p + (1 - y) \log(1 - p)\bigr)
 #       = \log(1 + e^{z}) - y z
 #       = \max(z, 0) - y z + \log(1 + e^{-|z|}),
 #
@@ -195,7 +195,7 @@ for ax, label in zip(axes, (1.0, 0.0), strict=True):
         ax.axvline(edge, color="grey", linestyle=":", linewidth=1)
     ax.set(xlabel="logit $z$", ylim=(1e-20, 1e4), title=f"label $y = {label:g}$")
     ax.legend(loc="lower left" if label == 1 else "lower right")
-axes[0].set_ylabel("loss $l$ of one example (log scale)")
+axes[0].set_ylabel(r"loss $\ell$ of one example (log scale)")
 fig.suptitle(
     f"Cross-entropy of one example; dotted: $|z| = {Z_ROUND:.1f}$ and $|z| = {Z_OVER:.1f}$"
 )

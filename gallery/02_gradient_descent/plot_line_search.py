@@ -86,11 +86,11 @@ print(f"Hessian eigenvalues {lam_min:.3f} and {lam_max:.3f} (ratio {lam_max / la
 #
 # As a check that needs no formula, we also minimize the slice numerically
 # with the bracketing search of the notebook
-# (:func:`descend.linesearch.bracket_search`): four points
-# :math:`a < b < c < d` bracket the minimum; if :math:`L` is lowest at
-# :math:`a` the bracket is halved, otherwise the outer third beyond the
-# higher of :math:`b` and :math:`c` is dropped, until :math:`b` and
-# :math:`c` are :math:`10^{-10}` apart. The bracket must contain the
+# (:func:`descend.linesearch.bracket_search`): four step sizes
+# :math:`s_1 < s_2 < s_3 < s_4` bracket the minimum; if :math:`L` is lowest at
+# :math:`s_1` the bracket is halved, otherwise the outer third beyond the
+# higher of :math:`s_2` and :math:`s_3` is dropped, until :math:`s_2` and
+# :math:`s_3` are :math:`10^{-10}` apart. The bracket must contain the
 # minimum: we start with :math:`[0, 1]` and double its right end until the
 # loss there is no longer below :math:`L[\phi_t]` (the slice falls at
 # :math:`\alpha = 0`, so then it has turned upwards inside).
@@ -193,14 +193,15 @@ print(f"largest |cos(angle)| over all {len(dots)} pairs: {np.max(np.abs(cosines)
 # The exact step needs the Hessian, or many evaluations of the loss along the
 # ray. Backtracking (:func:`descend.linesearch.backtracking`) settles for a
 # step that is good enough: try :math:`\alpha = \alpha_{\text{init}}`, and
-# multiply it by :math:`\rho` until the loss falls by at least a fraction
+# multiply it by a factor :math:`\tau` (the argument ``rho``) until the loss
+# falls by at least a fraction
 # :math:`c` of what the gradient promises,
 #
 # .. math::
 #
 #     L[\phi_t - \alpha g_t] \le L[\phi_t] - c\, \alpha\, g_t^\top g_t .
 #
-# We use :math:`\alpha_{\text{init}} = 1`, :math:`\rho = 1/2` and
+# We use :math:`\alpha_{\text{init}} = 1`, :math:`\tau = 1/2` and
 # :math:`c = 10^{-4}`, common defaults. With a small :math:`c` the condition
 # asks for little more than a lower loss. The trials at the first iterate:
 alpha_init, rho, c = 1.0, 0.5, 1e-4

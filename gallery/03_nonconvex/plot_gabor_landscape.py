@@ -73,12 +73,12 @@ E = model.envelope
 
 def grad_many(phi):
     """Gradient of the loss for a stack of parameter vectors phi, shape (..., 2)."""
-    a = phi[..., :1] + 0.06 * phi[..., 1:] * x  # shape (..., I)
-    env = np.exp(-(a**2) / E)
-    sin_a = np.sin(a)
-    r = sin_a * env - y  # residuals f[x_i, phi] - y_i
-    df_da = env * (np.cos(a) - 2 * a * sin_a / E)
-    return np.stack([np.sum(2 * r * df_da, axis=-1), np.sum(2 * r * df_da * 0.06 * x, axis=-1)], -1)
+    z = phi[..., :1] + 0.06 * phi[..., 1:] * x  # pre-activations, shape (..., I)
+    env = np.exp(-(z**2) / E)
+    sin_z = np.sin(z)
+    r = sin_z * env - y  # residuals f[x_i, phi] - y_i
+    df_dz = env * (np.cos(z) - 2 * z * sin_z / E)
+    return np.stack([np.sum(2 * r * df_dz, axis=-1), np.sum(2 * r * df_dz * 0.06 * x, axis=-1)], -1)
 
 
 def hessian_many(phi, h=1e-5):

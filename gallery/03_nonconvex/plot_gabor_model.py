@@ -9,8 +9,8 @@ non-linearly, the Gabor function
 
 .. math::
 
-    f[x, \phi] = \sin(a) \exp\!\left(-\frac{a^2}{E}\right),
-    \qquad a = \phi_0 + 0.06\, \phi_1 x,
+    f[x, \phi] = \sin(z) \exp\!\left(-\frac{z^2}{E}\right),
+    \qquad z = \phi_0 + 0.06\, \phi_1 x,
 
 a sinusoid under a Gaussian envelope (:class:`descend.models.Gabor`). This
 example shows what each parameter does to the curve, compares the slide's
@@ -21,25 +21,25 @@ draws the textbook's data, which the next example fits, with their best fit.
 # %%
 # What the parameters do
 # ----------------------
-# Both parameters act only through :math:`a = \phi_0 + 0.06 \phi_1 x`, so
-# the whole curve, sinusoid *and* envelope, is one fixed shape
-# :math:`g(a) = \sin(a) e^{-a^2/E}` seen through a linear change of
-# variable. The centre :math:`a = 0` sits at
+# Both parameters act only through the pre-activation
+# :math:`z = \phi_0 + 0.06 \phi_1 x`, so the whole curve, sinusoid *and*
+# envelope, is one fixed shape :math:`F(z) = \sin(z) e^{-z^2/E}` seen through a
+# linear change of variable. The centre :math:`z = 0` sits at
 # :math:`x_c = -\phi_0 / (0.06 \phi_1)`: for :math:`\phi_1 > 0`, increasing
 # :math:`\phi_0` slides the curve to the left. Writing
-# :math:`a = 0.06 \phi_1 (x - x_c)`, the envelope is
+# :math:`z = 0.06 \phi_1 (x - x_c)`, the envelope is
 #
 # .. math::
 #
-#     e^{-a^2/E} = \exp\!\left(-\frac{(x - x_c)^2}{2 s^2}\right),
-#     \qquad s = \frac{\sqrt{E/2}}{0.06\, |\phi_1|},
+#     e^{-z^2/E} = \exp\!\left(-\frac{(x - x_c)^2}{2\, \mathrm{width}^2}\right),
+#     \qquad \mathrm{width} = \frac{\sqrt{E/2}}{0.06\, |\phi_1|},
 #
-# a Gaussian in :math:`x` with standard deviation :math:`s`, which is what
-# we call its *width*. The width and the period of the sinusoid,
+# a Gaussian in :math:`x` whose standard deviation is what we call its
+# *width*. The width and the period of the sinusoid,
 # :math:`2\pi / (0.06 |\phi_1|)`, are both proportional to
 # :math:`1 / |\phi_1|`: increasing :math:`|\phi_1|` squeezes the curve
 # towards its centre, and a negative :math:`\phi_1` mirrors it. The dashed
-# lines are the envelope :math:`\pm e^{-a^2/E}`.
+# lines are the envelope :math:`\pm e^{-z^2/E}`.
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -54,9 +54,9 @@ x = np.linspace(-15, 15, 1001)
 
 
 def envelope(phi, x, E):
-    """The Gaussian envelope exp(-a^2 / E) of the Gabor model."""
-    a = phi[0] + 0.06 * phi[1] * x
-    return np.exp(-(a**2) / E)
+    """The Gaussian envelope exp(-z^2 / E) of the Gabor model."""
+    z = phi[0] + 0.06 * phi[1] * x
+    return np.exp(-(z**2) / E)
 
 
 def width(phi, E):
@@ -83,7 +83,7 @@ ax1.set_title(r"$\phi_0$ shifts ($\phi_1 = 16$)")
 draw(ax2, [(0, 8), (0, 16), (0, 32)], lambda p: rf"$\phi_1 = {p[1]:g}$")
 ax2.set_title(r"$\phi_1$ stretches and squeezes ($\phi_0 = 0$)")
 ax2.set_ylabel("")
-fig.suptitle(rf"The Gabor model $f[x, \phi]$, envelope $E = {E:g}$ (dashed: $\pm e^{{-a^2/E}}$)")
+fig.suptitle(rf"The Gabor model $f[x, \phi]$, envelope $E = {E:g}$ (dashed: $\pm e^{{-z^2/E}}$)")
 plt.show()
 for phi1 in (8, 16, 32):
     print(
@@ -99,7 +99,7 @@ for phi1 in (8, 16, 32):
 # :math:`E = 32`; :class:`~descend.models.Gabor` defaults to 32 and
 # ``Gabor(8.0)`` gives the slide's version. A smaller :math:`E` narrows the
 # envelope by a factor :math:`\sqrt{32 / 8} = 2` (at :math:`\phi_1 = 16`
-# its width :math:`s` is 4.17 with :math:`E = 32` and 2.08 with
+# its width is 4.17 with :math:`E = 32` and 2.08 with
 # :math:`E = 8`): with :math:`E = 8` few
 # oscillations survive, with :math:`E = 32` several do, and each of them
 # can be matched to the wrong bump of the data, which is what makes the loss
@@ -109,7 +109,7 @@ phi = np.array([0.0, 16.0])
 for ax, E_ in zip(axes, (8.0, 32.0), strict=True):
     ax.plot(x, Gabor(E_).predict(phi, x), color="black", label=r"$f[x, \phi]$")
     env = envelope(phi, x, E_)
-    ax.fill_between(x, -env, env, color="tab:purple", alpha=0.15, label=r"$\pm e^{-a^2/E}$")
+    ax.fill_between(x, -env, env, color="tab:purple", alpha=0.15, label=r"$\pm e^{-z^2/E}$")
     ax.set(xlabel="input $x$", title=rf"$E = {E_:g}$" + (" (slide)" if E_ == 8 else " (plots)"))
     ax.legend(loc="lower left", fontsize="small")
 axes[0].set_ylabel(r"$f[x, \phi]$")
@@ -165,7 +165,7 @@ plt.show()
 # %%
 # What to try
 # -----------
-# - Draw ``phi = (0, -16)`` next to ``(0, 16)``: because :math:`g(a)` is
+# - Draw ``phi = (0, -16)`` next to ``(0, 16)``: because :math:`F(z)` is
 #   odd, negating both parameters negates the curve,
 #   :math:`f[x, -\phi] = -f[x, \phi]`. What does that mean for the fit of
 #   the data, and for the loss landscape?

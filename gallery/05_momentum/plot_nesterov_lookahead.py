@@ -15,24 +15,24 @@ the final losses over many batch draws.
 # %%
 # Two look-ahead points
 # ---------------------
-# Both forms update :math:`m_{t+1} = \beta m_t + (1-\beta)\, g_t[\psi_t]` and
+# Both forms update :math:`m_{t+1} = \beta m_t + (1-\beta)\, g_t[\tilde\phi_t]` and
 # :math:`\phi_{t+1} = \phi_t - \alpha m_{t+1}` from :math:`m_0 = 0`, with the
 # batch gradient :math:`g_t` taken at the look-ahead point
 #
 # .. math::
 #
-#     \psi_t^{\text{slide}} = \phi_t - \alpha\, m_t
+#     \tilde\phi_t^{\text{slide}} = \phi_t - \alpha\, m_t
 #     \qquad\text{or}\qquad
-#     \psi_t = \phi_t - \alpha\beta\, m_t .
+#     \tilde\phi_t = \phi_t - \alpha\beta\, m_t .
 #
 # For the same :math:`m_t` the slide's point is :math:`1/\beta` times as far
 # from :math:`\phi_t`: it repeats the whole previous step
 # (:math:`\alpha m_t = \phi_{t-1} - \phi_t`), while momentum decays by
 # :math:`\beta` before the next step. Since :math:`m_t` is the previous step
 # divided by :math:`\alpha`, both points can be read off the path:
-# :math:`\psi_t^{\text{slide}} = \phi_t + (\phi_t - \phi_{t-1})` and
-# :math:`\psi_t = \phi_t + \beta(\phi_t - \phi_{t-1})`, and
-# :math:`\psi_0 = \phi_0`.
+# :math:`\tilde\phi_t^{\text{slide}} = \phi_t + (\phi_t - \phi_{t-1})` and
+# :math:`\tilde\phi_t = \phi_t + \beta(\phi_t - \phi_{t-1})`, and
+# :math:`\tilde\phi_0 = \phi_0`.
 #
 # The settings are notebook 6.4's: start :math:`(-1.5, 6.5)`, 81 steps,
 # :math:`\alpha = \beta = 0.6`, a fresh batch of 5 of the 30 points at every
@@ -58,7 +58,7 @@ forms = {
     r"slide, $\phi_t - \alpha m_t$": descend.NesterovMomentum(alpha, beta, lookahead="slide"),
     r"default, $\phi_t - \alpha\beta m_t$": descend.NesterovMomentum(alpha, beta),
 }
-reach = dict(zip(forms, [1.0, beta], strict=True))  # psi_t = phi_t + reach * (phi_t - phi_{t-1})
+reach = dict(zip(forms, [1.0, beta], strict=True))  # phi~_t = phi_t + reach * (phi_t - phi_{t-1})
 
 
 def run(optimizer, seed):
@@ -70,8 +70,8 @@ def run(optimizer, seed):
 
 
 def look_ahead(phi, reach):
-    """The points psi_0, ..., psi_{T-1} where the gradients were taken."""
-    psi = phi[:-1].copy()  # psi_0 = phi_0, since m_0 = 0
+    """The look-ahead points phi~_0, ..., phi~_{T-1} where the gradients were taken."""
+    psi = phi[:-1].copy()  # phi~_0 = phi_0, since m_0 = 0
     psi[1:] += reach * (phi[1:-1] - phi[:-2])
     return psi
 
@@ -82,8 +82,8 @@ for name, r in runs.items():
     gap = np.linalg.norm(aheads[name] - r.phi[:-1], axis=1)[1:]
     miss = np.linalg.norm(aheads[name] - r.phi[1:], axis=1)[1:]
     print(f"{forms[name].lookahead:8s} final loss {r.final_loss:.3f} at phi = "
-          f"{np.round(r.final_phi, 3)}; mean |psi_t - phi_t| {gap.mean():.3f}, "
-          f"mean |psi_t - phi_(t+1)| {miss.mean():.3f}")  # fmt: skip
+          f"{np.round(r.final_phi, 3)}; mean |phi~_t - phi_t| {gap.mean():.3f}, "
+          f"mean |phi~_t - phi_(t+1)| {miss.mean():.3f}")  # fmt: skip
 apart = np.linalg.norm(runs[next(iter(forms))].phi - runs[list(forms)[1]].phi, axis=1)
 print(f"largest distance between the two paths: {apart.max():.3f} (at step {apart.argmax()})")
 
@@ -98,7 +98,7 @@ print(f"largest distance between the two paths: {apart.max():.3f} (at step {apar
 # Both paths with their look-ahead points
 # ---------------------------------------
 # Each iterate :math:`\phi_t` (line) is joined by a thin segment to the point
-# :math:`\psi_t` (open circle) where its gradient was taken. The slide's
+# :math:`\tilde\phi_t` (open circle) where its gradient was taken. The slide's
 # segments are the longer ones, and at the bends of the path its circles lie
 # beyond the turn.
 fig, axes = plt.subplots(1, 2, figsize=(11, 5.2), sharey=True)
@@ -109,7 +109,8 @@ for ax, (name, r) in zip(axes, runs.items(), strict=True):
     ax.plot(np.stack([phi[:, 0], psi[:, 0]]), np.stack([phi[:, 1], psi[:, 1]]),
             color="white", linewidth=0.8, zorder=3)  # fmt: skip
     ax.plot(psi[:, 0], psi[:, 1], "o", markersize=4, markerfacecolor="none", zorder=3,
-            markeredgecolor="white", markeredgewidth=0.8, label=r"look-ahead $\psi_t$")  # fmt: skip
+            markeredgecolor="white", markeredgewidth=0.8,
+            label=r"look-ahead $\tilde\phi_t$")  # fmt: skip
     outline = [patheffects.Stroke(linewidth=3.2, foreground="black"), patheffects.Normal()]
     path(ax, r, optimizer=forms[name], linewidth=1.6, label=r"iterates $\phi_t$",
          path_effects=outline)  # fmt: skip
@@ -185,6 +186,6 @@ plt.show()
 #   lives longer; do the two forms end closer together or farther apart?
 # - Check the equivalence with PyTorch: ``descend.SGD(lr=alpha * (1 - beta),
 #   momentum=beta, nesterov=True)`` visits the default form's look-ahead
-#   points :math:`\psi_t` (see
+#   points :math:`\tilde\phi_t` (see
 #   :ref:`sphx_glr_auto_examples_05_momentum_plot_pytorch_forms.py`), but not
 #   the slide's.

@@ -27,14 +27,14 @@ unscaled form does to the step size.
 #
 # .. math::
 #
-#     b_t = \beta b_{t-1} + g_t, \qquad \phi_{t+1} = \phi_t - \eta\, b_t .
+#     b_t = \beta b_{t-1} + g_t, \qquad \phi_{t+1} = \phi_t - \text{lr}\, b_t .
 #
 # By induction :math:`m_{t+1} = (1-\beta) b_t`: it holds at :math:`t = 0`,
 # since :math:`m_1 = (1-\beta) g_0 = (1-\beta) b_0`, and if it holds for
 # :math:`m_t` then
 # :math:`m_{t+1} = \beta (1-\beta) b_{t-1} + (1-\beta) g_t = (1-\beta) b_t`.
 # So the lecture's step :math:`\alpha m_{t+1}` equals PyTorch's
-# :math:`\eta b_t` exactly when :math:`\eta = \alpha (1-\beta)`: same
+# :math:`\text{lr}\, b_t` exactly when :math:`\text{lr} = \alpha (1-\beta)`: same
 # gradients, same points, every step. We check it on the Gabor model fitted
 # to the textbook's 30 data points (full batch), from the textbook
 # notebook's start :math:`(-1.5, 6.5)`.
@@ -66,11 +66,11 @@ print(f"  max |difference| over {steps} steps: {np.abs(run_lecture.phi - run_tor
 # Nesterov momentum
 # -----------------
 # The lecture's Nesterov rule (:class:`descend.NesterovMomentum`) takes the
-# gradient at the look-ahead point :math:`\psi_t = \phi_t - \alpha\beta m_t`:
+# gradient at the look-ahead point :math:`\tilde\phi_t = \phi_t - \alpha\beta m_t`:
 #
 # .. math::
 #
-#     m_{t+1} = \beta m_t + (1-\beta)\, g[\psi_t], \qquad
+#     m_{t+1} = \beta m_t + (1-\beta)\, g[\tilde\phi_t], \qquad
 #     \phi_{t+1} = \phi_t - \alpha m_{t+1}.
 #
 # PyTorch's ``SGD(nesterov=True)`` evaluates the gradient at its own iterate
@@ -79,25 +79,25 @@ print(f"  max |difference| over {steps} steps: {np.abs(run_lecture.phi - run_tor
 # .. math::
 #
 #     b_t = \beta b_{t-1} + g[\theta_t], \qquad
-#     \theta_{t+1} = \theta_t - \eta\,(g[\theta_t] + \beta b_t).
+#     \theta_{t+1} = \theta_t - \text{lr}\,(g[\theta_t] + \beta b_t).
 #
-# With :math:`\eta = \alpha(1-\beta)` PyTorch's iterates are the lecture's
-# look-ahead points, :math:`\theta_t = \psi_t`. Both start at
-# :math:`\phi_0` (:math:`m_0 = 0`), and if :math:`\theta_t = \psi_t` both take
-# the same gradient :math:`g_t`; then, using :math:`m_{t+1} = (1-\beta) b_t`
+# With :math:`\text{lr} = \alpha(1-\beta)` PyTorch's iterates are the lecture's
+# look-ahead points, :math:`\theta_t = \tilde\phi_t`. Both start at
+# :math:`\phi_0` (:math:`m_0 = 0`), and if :math:`\theta_t = \tilde\phi_t`
+# both take the same gradient :math:`g_t`; then, using :math:`m_{t+1} = (1-\beta) b_t`
 # again (with :math:`b_{-1} = 0`),
 #
 # .. math::
 #
-#     \psi_{t+1} = \phi_{t+1} - \alpha\beta m_{t+1}
-#     = \psi_t + \alpha\beta m_t - \alpha(1+\beta) m_{t+1}
-#     = \psi_t - \alpha(1-\beta) \bigl((1+\beta) g_t + \beta^2 b_{t-1}\bigr),
+#     \tilde\phi_{t+1} = \phi_{t+1} - \alpha\beta m_{t+1}
+#     = \tilde\phi_t + \alpha\beta m_t - \alpha(1+\beta) m_{t+1}
+#     = \tilde\phi_t - \alpha(1-\beta) \bigl((1+\beta) g_t + \beta^2 b_{t-1}\bigr),
 #
 # which is PyTorch's step, since
 # :math:`g_t + \beta b_t = (1+\beta) g_t + \beta^2 b_{t-1}`. The look-ahead
 # points need :math:`m_t`, which the path itself gives:
 # :math:`m_t = (\phi_{t-1} - \phi_t) / \alpha`, so
-# :math:`\psi_t = \phi_t + \beta (\phi_t - \phi_{t-1})`, the classic
+# :math:`\tilde\phi_t = \phi_t + \beta (\phi_t - \phi_{t-1})`, the classic
 # "extrapolate, then take the gradient" form of Nesterov's method.
 lecture_nag = descend.NesterovMomentum(alpha, beta)
 torch_nag = descend.SGD(lr=alpha * (1 - beta), momentum=beta, nesterov=True)
@@ -105,7 +105,7 @@ run_lecture_nag = descend.fit(lecture_nag, problem, phi0, steps=steps)
 run_torch_nag = descend.fit(torch_nag, problem, phi0, steps=steps)
 
 phi = run_lecture_nag.phi
-look_ahead = phi.copy()  # psi_0 = phi_0
+look_ahead = phi.copy()  # phi~_0 = phi_0
 look_ahead[1:] = phi[1:] + beta * (phi[1:] - phi[:-1])
 print(f"NesterovMomentum(lr={alpha}, beta={beta}) vs SGD(lr={torch_nag.lr:g}, momentum={beta}, "
       "nesterov=True):")  # fmt: skip

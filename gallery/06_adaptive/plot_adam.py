@@ -122,19 +122,19 @@ plt.show()
 #
 # .. math::
 #
-#    \alpha \frac{m_{t+1}}{\sqrt{v_{t+1}}} = \alpha\, r_{t+1} \operatorname{sign}(g),
-#    \qquad r_{t+1} = \frac{1 - \beta_1^{t+1}}{\sqrt{1 - \beta_2^{t+1}}},
+#    \alpha \frac{m_{t+1}}{\sqrt{v_{t+1}}} = \alpha\, \zeta_{t+1} \operatorname{sign}(g),
+#    \qquad \zeta_{t+1} = \frac{1 - \beta_1^{t+1}}{\sqrt{1 - \beta_2^{t+1}}},
 #
 # and for any gradients, constant or not, the uncorrected ratio
-# :math:`m_{t+1} / \sqrt{v_{t+1}}` is :math:`r_{t+1}` times the corrected one.
+# :math:`m_{t+1} / \sqrt{v_{t+1}}` is :math:`\zeta_{t+1}` times the corrected one.
 # The lecture describes the correction as a boost for the momentum, and
 # :math:`1/(1 - \beta_1^{t+1})` alone is one. But :math:`v` sits under a
 # square root in the denominator, so its correction *shrinks* the step, and
 # with :math:`\beta_2` close to 1 it wins: at the first step, :math:`t = 0`,
-# the factor is :math:`r_1 = (1 - \beta_1) / \sqrt{1 - \beta_2}`, which
+# the factor is :math:`\zeta_1 = (1 - \beta_1) / \sqrt{1 - \beta_2}`, which
 # exceeds 1 exactly when :math:`\beta_2 > 1 - (1 - \beta_1)^2`, i.e.
 # :math:`\beta_2 > 0.99` for :math:`\beta_1 = 0.9`. With PyTorch's default
-# :math:`\beta_2 = 0.999` we tabulate :math:`r_{t+1}` next to two
+# :math:`\beta_2 = 0.999` we tabulate :math:`\zeta_{t+1}` next to two
 # approximations: :math:`\sqrt{10(t+1)}`, from
 # :math:`1 - \beta^{t+1} \approx (t+1)(1 - \beta)` for both betas, and
 # :math:`1/\sqrt{1 - \beta_2^{t+1}}`, from :math:`\beta_1^{t+1} \approx 0`:
@@ -143,12 +143,12 @@ t = np.arange(20_000)  # steps t = 0, 1, ...; the step t averages t + 1 gradient
 factor = (1 - beta1 ** (t + 1)) / np.sqrt(1 - beta2 ** (t + 1))
 early = np.sqrt((t + 1) * (1 - beta1) ** 2 / (1 - beta2))  # sqrt(10 (t + 1))
 late = 1 / np.sqrt(1 - beta2 ** (t + 1))
-print(f"{'t':>5} {'r_(t+1)':>8} {'sqrt(10(t+1))':>14} {'1/sqrt(1-b2^(t+1))':>19}")
+print(f"{'t':>5} {'zeta_(t+1)':>10} {'sqrt(10(t+1))':>14} {'1/sqrt(1-b2^(t+1))':>19}")
 for k in [0, 1, 2, 4, 9, 11, 19, 49, 99, 199, 999, 9999]:
-    print(f"{k:5d} {factor[k]:8.2f} {early[k]:14.2f} {late[k]:19.2f}")
+    print(f"{k:5d} {factor[k]:10.2f} {early[k]:14.2f} {late[k]:19.2f}")
 peak = int(factor.argmax())
-print(f"largest: r = {factor[peak]:.2f} at t = {peak}, after {peak + 1} gradients")
-print(f"r > 2 for t <= {t[factor > 2].max()}; r > 1.1 for t <= {t[factor > 1.1].max()}")
+print(f"largest: zeta = {factor[peak]:.2f} at t = {peak}, after {peak + 1} gradients")
+print(f"zeta > 2 for t <= {t[factor > 2].max()}; zeta > 1.1 for t <= {t[factor > 1.1].max()}")
 errors = early[:4] / factor[:4] - 1
 print(f"sqrt(10(t+1)) too large by, t = 0..3: {', '.join(f'{e:.0%}' for e in errors)}")
 
@@ -163,7 +163,7 @@ print(f"sqrt(10(t+1)) too large by, t = 0..3: {', '.join(f'{e:.0%}' for e in err
 # :math:`t = 999`, and approaches its limit 1 only as
 # :math:`\beta_2^{t+1} \to 0`: it is above 1.1 until :math:`t = 1749`.
 fig, ax = plt.subplots(figsize=(7, 4))
-ax.semilogx(t + 1, factor, color="black", label=r"$r_{t+1}$")
+ax.semilogx(t + 1, factor, color="black", label=r"$\zeta_{t+1}$")
 ax.semilogx(t + 1, early, "--", color="tab:blue", label=r"$\sqrt{10\,(t+1)}$")
 ax.semilogx(t + 1, late, ":", color="tab:red", label=r"$1/\sqrt{1 - \beta_2^{t+1}}$")
 ax.axhline(1, color="grey", linewidth=0.8)
@@ -232,7 +232,7 @@ for phis, style, label in [(with_bc, "o-", "with bias correction"), (without_bc,
     axes[1].plot(k, step_len, style, color=color_of(adam), label=label, markersize=4,
                  markerfacecolor="white" if label == "without" else None)  # fmt: skip
 axes[1].plot(k, alpha * np.sqrt(2) * factor[:first], ":", color="grey",
-             label=r"$\alpha\sqrt{2}\,r_{t+1}$")  # fmt: skip
+             label=r"$\alpha\sqrt{2}\,\zeta_{t+1}$")  # fmt: skip
 axes[1].set(xlabel="step $t$", ylabel=r"step length $\|\phi_{t+1} - \phi_t\|$",
             title="Step sizes of the first steps", xticks=[0, 5, 10, 15, 19])  # fmt: skip
 axes[1].legend()
@@ -249,7 +249,7 @@ plt.show()
 # -----------
 # - ``beta2 = 0.9`` before ``adam_by_hand`` is called: now :math:`\beta_2 < 0.99`, so
 #   the uncorrected first steps are *smaller* than :math:`\alpha`; the factor
-#   is :math:`r_{t+1} = \sqrt{1 - 0.9^{t+1}}`.
+#   is :math:`\zeta_{t+1} = \sqrt{1 - 0.9^{t+1}}`.
 # - ``descend.GradientDescent(lr=0.45)``: just under the stability limit
 #   :math:`2/4` of the steep direction, it suits both directions of this
 #   mildly conditioned valley (condition number 16). Then try

@@ -23,35 +23,35 @@ different places.
 # differ in how that per-coordinate step size is made.
 #
 # **Adagrad** (:class:`descend.Adagrad`) sums all squared gradients so far,
-# from :math:`s_0 = 0`:
+# from :math:`G_0 = 0`:
 #
 # .. math::
 #
-#    s_{t+1} = s_t + g_t^2, \qquad
-#    \phi_{t+1} = \phi_t - \frac{\alpha}{\sqrt{s_{t+1}} + \epsilon}\, g_t .
+#    G_{t+1} = G_t + g_t^2, \qquad
+#    \phi_{t+1} = \phi_t - \frac{\alpha}{\sqrt{G_{t+1}} + \epsilon}\, g_t .
 #
 # The sum only grows. For a steady gradient :math:`g`,
-# :math:`s_{t+1} = (t + 1)\, g^2` and the step size is
+# :math:`G_{t+1} = (t + 1)\, g^2` and the step size is
 # :math:`\alpha / (\sqrt{t + 1}\,\lvert g \rvert)`: the effective step
 # :math:`\alpha / \sqrt{t + 1}` shrinks like :math:`1/\sqrt{t}` whatever the
 # loss does.
 #
 # **RMSprop** (:class:`descend.RMSprop`) replaces the sum by an exponential
-# average with smoothing constant :math:`\rho` (PyTorch's keyword ``alpha``,
+# average with smoothing constant :math:`\beta_2` (PyTorch's keyword ``alpha``,
 # default 0.99; the learning rate is ``lr``), from :math:`v_0 = 0`:
 #
 # .. math::
 #
-#    v_{t+1} = \rho\, v_t + (1 - \rho)\, g_t^2, \qquad
+#    v_{t+1} = \beta_2\, v_t + (1 - \beta_2)\, g_t^2, \qquad
 #    \phi_{t+1} = \phi_t - \frac{\alpha}{\sqrt{v_{t+1}} + \epsilon}\, g_t .
 #
 # Old gradients are forgotten, so for a steady gradient
-# :math:`v_{t+1} = (1 - \rho^{t+1})\, g^2 \to g^2` and the effective step
+# :math:`v_{t+1} = (1 - \beta_2^{t+1})\, g^2 \to g^2` and the effective step
 # settles at :math:`\alpha`. There is no bias correction: the first step is
-# :math:`\alpha / \sqrt{1 - \rho}`, ten times :math:`\alpha` for
-# :math:`\rho = 0.99`.
+# :math:`\alpha / \sqrt{1 - \beta_2}`, ten times :math:`\alpha` for
+# :math:`\beta_2 = 0.99`.
 #
-# **Adam** (:class:`descend.Adam`) is RMSprop with :math:`\rho = \beta_2`,
+# **Adam** (:class:`descend.Adam`) is RMSprop (the same :math:`\beta_2`),
 # plus momentum in the numerator and the bias correction of both averages,
 # from :math:`m_0 = v_0 = 0`:
 #
@@ -153,7 +153,7 @@ plt.show()
 
 # %%
 # The losses on a log scale. RMSprop falls fastest. Its :math:`v` forgets
-# over about :math:`1/(1 - \rho) = 100` steps, so after the first steps it
+# over about :math:`1/(1 - \beta_2) = 100` steps, so after the first steps it
 # still holds the large gradients of the start while the gradient shrinks
 # with :math:`\phi`: RMSprop then acts like gradient descent with a step
 # size per coordinate set by that coordinate's early gradients. Those are
@@ -180,7 +180,7 @@ plt.show()
 # -----------------------------------------------
 # The number each rule multiplies a coordinate's gradient (Adam: its average
 # :math:`\hat m`) by is its *effective learning rate*: Adagrad's
-# :math:`\alpha / (\sqrt{s_{t+1}} + \epsilon)`, RMSprop's
+# :math:`\alpha / (\sqrt{G_{t+1}} + \epsilon)`, RMSprop's
 # :math:`\alpha / (\sqrt{v_{t+1}} + \epsilon)`, Adam's
 # :math:`\alpha / (\sqrt{\hat v_{t+1}} + \epsilon)`. All three live in the
 # optimizer state after the step: ``state["s"]``, ``state["v"]``, and
@@ -226,18 +226,18 @@ for k in [1, 10, 100, 1000]:
 # Both panels show the same story at two scales: the coordinate with the
 # 100 times steeper gradient gets a 100 times smaller learning rate (the
 # right panel's axis is 100 times lower). Adagrad's falls on the dotted line
-# :math:`\alpha / (\sqrt{t + 1}\,\lvert g_i \rvert)`, from 0.0500 to 0.0016
+# :math:`\alpha / (\sqrt{t + 1}\,\lvert g_j \rvert)`, from 0.0500 to 0.0016
 # for :math:`\phi_0` after 1000 steps. RMSprop's starts ten times too high
-# (0.5000) and settles at :math:`\alpha / \lvert g_i \rvert` within a few
+# (0.5000) and settles at :math:`\alpha / \lvert g_j \rvert` within a few
 # hundred steps (0.0628 at step 100, 0.0500 at step 1000); Adam's is
-# :math:`\alpha / \lvert g_i \rvert` from the first step on.
+# :math:`\alpha / \lvert g_j \rvert` from the first step on.
 k = np.arange(1, horizon + 1)
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharex=True)
 for i, ax in enumerate(axes):
     for name, h in lr_history.items():
         ax.loglog(k, h[:, i], color=color_of(steady[name]), label=name)
     ax.loglog(k, alpha / (np.sqrt(k) * g[i]), ":", color="grey",
-              label=r"$\alpha / (\sqrt{t+1}\,|g_i|)$")  # fmt: skip
+              label=r"$\alpha / (\sqrt{t+1}\,|g_j|)$")  # fmt: skip
     ax.set(xlabel="step $t + 1$", ylabel=rf"effective learning rate of $\phi_{i}$",
            title=rf"Steady gradient $g_{i} = {g[i]:g}$")  # fmt: skip
     ax.legend()
@@ -294,7 +294,7 @@ print(f"best phi_1 with phi_0 held at 1/omega = {side:g}: {phi1_given:.4f}")
 #
 # .. math::
 #
-#    \omega\, \phi_i = -\frac{\hat m_i}{\sqrt{\hat v_i} + \epsilon} ,
+#    \omega\, \phi_j = -\frac{\hat m_j}{\sqrt{\hat v_j} + \epsilon} ,
 #
 # and the right-hand side is a gradient divided by its own typical size: on
 # a steady gradient it is about :math:`\pm 1`, however large the gradient.
@@ -313,7 +313,7 @@ print(f"-m_hat / (sqrt(v_hat)+eps) = {np.round(-m_hat / (np.sqrt(v_hat) + adamw.
 
 # %%
 # The paths over the data loss. The dashed square is the box
-# :math:`\lvert\phi_i\rvert \le 1/\omega`; ``+`` marks the least-squares fit
+# :math:`\lvert\phi_j\rvert \le 1/\omega`; ``+`` marks the least-squares fit
 # and ``x`` the penalized minimum, where Adam with L2 ends. AdamW is held at
 # the corner of the box. The right panel shows the coordinates over the
 # steps: Adam with L2 settles within a few hundred steps, AdamW approaches
@@ -328,7 +328,7 @@ fig.colorbar(cs, ax=axes[0], label=r"loss $L[\phi]$", format="%g")
 for name, run in fits.items():
     path(axes[0], run, optimizer=decayed[name], label=name, markers=False)
 axes[0].plot([-side, side, side, -side, -side], [-side, -side, side, side, -side], "--",
-             color="white", linewidth=1, label=r"$|\phi_i| = 1/\omega$")  # fmt: skip
+             color="white", linewidth=1, label=r"$|\phi_j| = 1/\omega$")  # fmt: skip
 axes[0].plot(*least_squares, "+", color="white", markersize=12, label="least squares")
 axes[0].plot(*ridge, "x", color="white", markersize=9, label="penalized minimum")
 axes[0].set(xlim=frame[0], ylim=frame[1], aspect="equal")
@@ -342,7 +342,7 @@ for name, run in fits.items():
         axes[1].semilogx(np.arange(1, run.steps + 1), run.phi[1:, i], style,
                          color=color_of(decayed[name]), label=rf"{name}: $\phi_{i}$")  # fmt: skip
 axes[1].axhline(side, color="grey", linestyle=":", label=r"$1/\omega$")
-axes[1].set(xlabel="step $t$", ylabel=r"parameter $\phi_{t,i}$",
+axes[1].set(xlabel="step $t$", ylabel=r"parameter $\phi_{t,j}$",
             title="Where the two weight decays end")  # fmt: skip
 axes[1].legend(ncols=2, loc="lower right")
 plt.show()
@@ -352,7 +352,7 @@ plt.show()
 # L2 its strength is measured against the loss's curvature, so it changes if
 # the loss is rescaled (a mean instead of a sum). With AdamW it is measured
 # against the normalized gradient, so it does not, and in a full-batch run
-# like this one it acts as a bound :math:`\lvert\phi_i\rvert \lesssim
+# like this one it acts as a bound :math:`\lvert\phi_j\rvert \lesssim
 # 1/\omega` rather than a pull towards zero. With minibatches the gradient
 # noise enters :math:`\hat v` but partly averages out of :math:`\hat m`, so
 # :math:`\lvert\hat m\rvert / \sqrt{\hat v}` stays below 1 and the decay
@@ -368,9 +368,9 @@ plt.show()
 #   Adagrad more distance before its steps run out.
 # - ``descend.RMSprop(lr=alpha, centered=True)`` or ``momentum=0.9``, and
 #   ``descend.Adam(lr=alpha, betas=(0.0, 0.99))``, which is RMSprop with
-#   :math:`\rho = 0.99` plus the bias correction.
+#   :math:`\beta_2 = 0.99` plus the bias correction.
 # - ``Linear(reduction="mean")`` in the last part: the L2 end point moves
 #   (the penalty now weighs 12 times more against the loss), AdamW's stays.
-# - ``omega = 0.5``: the box :math:`\lvert\phi_i\rvert \le 2` now holds the
+# - ``omega = 0.5``: the box :math:`\lvert\phi_j\rvert \le 2` now holds the
 #   least-squares fit, so AdamW ends close to it, while Adam with L2 still
 #   ends at its own penalized minimum.

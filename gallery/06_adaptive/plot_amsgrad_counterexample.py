@@ -13,25 +13,25 @@ they proposed, AMSGrad, which converges to the best one.
 # The problem
 # -----------
 # An online problem: at every step :math:`t = 0, 1, 2, \dots` the optimizer
-# plays a point :math:`x_t \in [-1, 1]` and is then charged a linear loss
+# plays a point :math:`\phi_t \in [-1, 1]` and is then charged a linear loss
 #
 # .. math::
 #
-#    f_t(x) = \begin{cases} C x & t \bmod 3 = 0, \\ -x & \text{otherwise,} \end{cases}
+#    L_t(\phi) = \begin{cases} C \phi & t \bmod 3 = 0, \\ -\phi & \text{otherwise,} \end{cases}
 #    \qquad C > 2.
 #
-# Over each period of three steps the total loss is :math:`(C - 2) x`, so the
-# best fixed point is :math:`x = -1`. The gradient is :math:`+C` once per
+# Over each period of three steps the total loss is :math:`(C - 2) \phi`, so the
+# best fixed point is :math:`\phi = -1`. The gradient is :math:`+C` once per
 # period and :math:`-1` twice. The rare large gradient points uphill, towards
-# :math:`+1`, so its step :math:`-\alpha_t C / \ldots` moves :math:`x` down
+# :math:`+1`, so its step :math:`-\alpha_t C / \ldots` moves :math:`\phi` down
 # towards the best point :math:`-1`; the two frequent small gradients point
-# towards :math:`-1`, so their steps move :math:`x` up, the wrong way. After
+# towards :math:`-1`, so their steps move :math:`\phi` up, the wrong way. After
 # every step the iterate is projected back onto :math:`[-1, 1]` (clipped).
 # Following Theorem 1 of the paper we take :math:`C = 3`, no momentum
 # (:math:`\beta_1 = 0`), :math:`\beta_2 = 1 / (1 + C^2)` and the decaying
 # learning rate :math:`\alpha_t = \alpha / \sqrt{t + 1}` with
 # :math:`\alpha < \sqrt{1 - \beta_2}`. (The paper counts steps from
-# :math:`t = 1`, so its :math:`f_t` has :math:`C x` for :math:`t \bmod 3 = 1`
+# :math:`t = 1`, so its :math:`L_t` has :math:`C \phi` for :math:`t \bmod 3 = 1`
 # and its step size is :math:`\alpha / \sqrt{t}`: the same sequences.)
 import dataclasses
 
@@ -47,7 +47,7 @@ alpha, T = 0.5, 5000
 
 
 def gradient(t):
-    """The gradient of f_t at step t = 0, 1, ...; it does not depend on x."""
+    """The gradient of L_t at step t = 0, 1, ...; it does not depend on phi."""
     return np.array([C if t % 3 == 0 else -1.0])
 
 
@@ -93,17 +93,17 @@ for name, (_, xs) in runs.items():
 #
 # .. math::
 #
-#    R_T = \sum_{t=0}^{T-1} f_t(x_t) - \min_{x \in [-1, 1]} \sum_{t=0}^{T-1} f_t(x).
+#    R_T = \sum_{t=0}^{T-1} L_t(\phi_t) - \min_{\phi \in [-1, 1]} \sum_{t=0}^{T-1} L_t(\phi).
 #
 # An algorithm that learns has :math:`R_T / T \to 0`. Sitting at
-# :math:`x = +1` instead of :math:`-1` costs :math:`2(C - 2)` per period of
+# :math:`\phi = +1` instead of :math:`-1` costs :math:`2(C - 2)` per period of
 # three steps, so :math:`R_T / T \to 2(C - 2)/3`.
 t = np.arange(T)
 g = np.array([gradient(k)[0] for k in t])
 
 
 def average_regret(xs):
-    """R_T / T for T = 1, ..., len(xs) - 1 (the losses are linear: f_t(x) = g_t x)."""
+    """R_T / T for T = 1, ..., len(xs) - 1 (the losses are linear: L_t(phi) = g_t phi)."""
     played = np.cumsum(g * xs[:-1])
     best_fixed = -np.abs(np.cumsum(g))  # min over x in [-1, 1] of x * sum(g)
     return (played - best_fixed) / (t + 1)
@@ -113,14 +113,14 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 for name, (opt, xs) in runs.items():
     axes[0].semilogx(np.arange(1, T + 2), xs, color=color_of(opt), label=name)
     axes[1].semilogx(t + 1, average_regret(xs), color=color_of(opt), label=name)
-axes[0].axhline(-1, color="grey", linestyle=":", label="best point $x = -1$")
-axes[0].set(xlabel="$t + 1$", ylabel="$x_t$", title="The iterate", ylim=(-1.1, 1.1))
-axes[1].axhline(2 * (C - 2) / 3, color="grey", linestyle="--", label="always playing $x = +1$")
+axes[0].axhline(-1, color="grey", linestyle=":", label=r"best point $\phi = -1$")
+axes[0].set(xlabel="$t + 1$", ylabel=r"$\phi_t$", title="The iterate", ylim=(-1.1, 1.1))
+axes[1].axhline(2 * (C - 2) / 3, color="grey", linestyle="--", label=r"always playing $\phi = +1$")
 axes[1].set(xlabel="$T$", ylabel="$R_T / T$", title="Average regret")
 for ax in axes:
     ax.legend()
-fig.suptitle(rf"$f_t(x) = Cx$ or $-x$, $C$ = {C:g}, $\beta_1$ = 0, $\beta_2$ = 1/(1 + $C^2$), "
-             rf"$\alpha_t = {alpha:g}/\sqrt{{t + 1}}$")  # fmt: skip
+fig.suptitle(rf"$L_t(\phi) = C\phi$ or $-\phi$, $C$ = {C:g}, $\beta_1$ = 0, "
+             rf"$\beta_2$ = 1/(1 + $C^2$), $\alpha_t = {alpha:g}/\sqrt{{t + 1}}$")  # fmt: skip
 plt.show()
 for name, (_, xs) in runs.items():
     print(f"{name:>7}: R_T / T at T = {T}: {average_regret(xs)[-1]:.3f}")

@@ -209,9 +209,10 @@ for name, curve, stop, low in [("raw loss", raw, raw_stop, raw_low),
 # is stable for :math:`0 < \text{lr}\,\lambda < 2(1 + \mu)` in every
 # eigendirection, and it oscillates (underdamped) once
 # :math:`\text{lr}\,\lambda > (1 - \sqrt{\mu})^2`, with an amplitude that
-# shrinks only by :math:`\sqrt{\mu} \approx 0.95` per step (the roots of
-# :math:`z^2 - (1 + \mu - \text{lr}\,\lambda) z + \mu` then have modulus
-# :math:`\sqrt{\mu}`).
+# shrinks only by :math:`\sqrt{\mu} \approx 0.95` per step (the two
+# eigenvalues :math:`\Lambda` of the iteration, the roots of
+# :math:`\Lambda^2 - (1 + \mu - \text{lr}\,\lambda) \Lambda + \mu`, then have
+# modulus :math:`\sqrt{\mu}`).
 X = np.column_stack([np.ones_like(x), x])
 lam_max = np.linalg.eigvalsh(2 * X.T @ X / len(x)).max()
 limit = 2 * (1 + mu) / lam_max

@@ -48,8 +48,8 @@ print(f"check: g / |g| = {np.round(g / np.linalg.norm(g), 4)}, |g| = sqrt({g @ g
 # %%
 # The per-coordinate step keeps only the signs: :math:`-2` moves as far as
 # :math:`5`. Its length is :math:`\sqrt{3} \approx 1.73`, not 1: per
-# coordinate normalization gives a step of length :math:`\alpha\sqrt{d}` in
-# :math:`d` dimensions, pointing along a diagonal of the unit cube rather
+# coordinate normalization gives a step of length :math:`\alpha\sqrt{N}` for
+# :math:`N` parameters, pointing along a diagonal of the unit cube rather
 # than downhill. The global version keeps the direction and fixes the length.
 #
 # Walking on a grid
@@ -63,7 +63,7 @@ print(f"check: g / |g| = {np.round(g / np.linalg.norm(g), 4)}, |g| = sqrt({g @ g
 #
 # .. math::
 #
-#    \phi_{\rm start} + \alpha\,(i, j), \qquad i, j \in \mathbb{Z}
+#    \phi_{\rm start} + \alpha\, k, \qquad k \in \mathbb{Z}^2
 #
 # (drawn faintly below). Each coordinate marches towards its minimum, and once
 # it is within :math:`\alpha` of it, it overshoots and comes back forever.

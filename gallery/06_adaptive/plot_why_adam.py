@@ -22,12 +22,15 @@ SGD and with Adam, and measures the steps each layer takes.
 # through named views (reshaped slices that share its memory), which is what
 # :class:`descend.FlatParams` provides: one optimizer step then updates every
 # layer at once. Three hidden
-# layers of 8 logistic sigmoid units, one input and one output:
+# layers of 8 logistic sigmoid units, one input and one output: with the
+# weight matrix :math:`W_k` and the bias vector :math:`\mathrm{bias}_k` of
+# layer :math:`k`, its pre-activation :math:`z_k` is
 #
 # .. math::
 #
-#    h_0 = x, \qquad h_k = \sigma(W_k h_{k-1} + b_k) \ (k = 1, 2, 3), \qquad
-#    f[x, \phi] = W_4 h_3 + b_4,
+#    z_1 = W_1 x + \mathrm{bias}_1, \qquad
+#    z_k = W_k \operatorname{sig}[z_{k-1}] + \mathrm{bias}_k \ (k = 2, 3, 4), \qquad
+#    f[x, \phi] = z_4,
 #
 # fitted to the textbook's 30 Gabor points
 # (:func:`descend.datasets.textbook_gabor`, the data of the lecture's Gabor
@@ -43,11 +46,11 @@ from descend.models import sigmoid
 from descend.plotting import color_of
 
 widths = [1, 8, 8, 8, 1]
-act = sigmoid  # the hidden units' nonlinearity, sigma(z)
+act = sigmoid  # the hidden units' nonlinearity, sig(z)
 
 
 def act_grad(h):
-    """The derivative sigma'(z), written with h = sigma(z)."""
+    """The derivative sig'(z), written with the activation h = sig(z)."""
     return h * (1 - h)
 
 
@@ -72,18 +75,23 @@ print(f"{len(phi0)} parameters:", {name: shape for name, shape in shapes.items()
 # Forward and backward
 # --------------------
 # The backward pass is the chain rule run from the output back to the input.
-# With :math:`\delta_k = \partial L / \partial z_k` for the pre-activation
-# :math:`z_k = W_k h_{k-1} + b_k` of one example,
+# With the derivatives :math:`\partial L / \partial z_k` with respect to the
+# pre-activations of one example,
 #
 # .. math::
 #
-#    \frac{\partial L}{\partial W_k} = \sum_i \delta_k h_{k-1}^\top, \qquad
-#    \frac{\partial L}{\partial b_k} = \sum_i \delta_k, \qquad
-#    \delta_{k-1} = \sigma'(z_{k-1}) \odot W_k^\top \delta_k,
+#    \frac{\partial L}{\partial W_k}
+#    = \sum_i \frac{\partial L}{\partial z_k} \operatorname{sig}[z_{k-1}]^\top, \qquad
+#    \frac{\partial L}{\partial\, \mathrm{bias}_k} = \sum_i \frac{\partial L}{\partial z_k}, \qquad
+#    \frac{\partial L}{\partial z_{k-1}}
+#    = \operatorname{sig}'[z_{k-1}] \odot W_k^\top \frac{\partial L}{\partial z_k},
 #
-# starting from :math:`\delta_4 = 2 (f[x_i, \phi] - y_i) / I`. The last
+# with :math:`x` in place of :math:`\operatorname{sig}[z_0]` for the first
+# layer, starting from
+# :math:`\partial L / \partial z_4 = 2 (f[x_i, \phi] - y_i) / I`. The last
 # formula is why gradients change size with depth: every layer multiplies
-# by :math:`W_k^\top` and by :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`,
+# by :math:`W_k^\top` and by
+# :math:`\operatorname{sig}'[z] = \operatorname{sig}[z](1 - \operatorname{sig}[z])`,
 # which is never more than :math:`1/4`.
 
 
@@ -114,18 +122,16 @@ def loss_and_grad(phi, x, y):
 
 # %%
 # A hand-written backward pass must be checked. Central differences,
-# :math:`(L[\phi + \varepsilon e_j] - L[\phi - \varepsilon e_j]) / 2\varepsilon`
-# with :math:`e_j` the :math:`j`-th unit vector, approximate each partial
-# derivative with an error of order :math:`\varepsilon^2` (plus rounding):
-fd_eps = 1e-6
+# :math:`(L[\phi + h e_j] - L[\phi - h e_j]) / 2h` with the step
+# :math:`h = 10^{-6}` and :math:`e_j` the :math:`j`-th unit vector, approximate
+# each partial derivative with an error of order :math:`h^2` (plus rounding):
+h_fd = 1e-6
 _, grad = loss_and_grad(phi0, x, y)
 numeric = np.empty_like(phi0)
 for j in range(len(phi0)):
     e = np.zeros_like(phi0)
-    e[j] = fd_eps
-    numeric[j] = (loss_and_grad(phi0 + e, x, y)[0] - loss_and_grad(phi0 - e, x, y)[0]) / (
-        2 * fd_eps
-    )
+    e[j] = h_fd
+    numeric[j] = (loss_and_grad(phi0 + e, x, y)[0] - loss_and_grad(phi0 - e, x, y)[0]) / (2 * h_fd)
 print(f"max |backprop - finite differences| = {np.abs(grad - numeric).max():.1e}")
 print(f"largest partial derivative           = {np.abs(grad).max():.1e}")
 
@@ -225,9 +231,9 @@ plt.show()
 # gradient is tiny, and so is every step. Adam's first step moves *every*
 # parameter by exactly :math:`\alpha`, since
 # :math:`\hat m_1 / \sqrt{\hat v_1} = g / |g| = \pm 1`. After that,
-# multiplying all of a parameter's gradients by a constant :math:`c > 0`
-# multiplies :math:`\hat m` by :math:`c` and :math:`\sqrt{\hat v}` by
-# :math:`c`: the scale cancels. What is left is how the current gradient
+# multiplying all of a parameter's gradients by a constant :math:`a > 0`
+# multiplies :math:`\hat m` by :math:`a` and :math:`\sqrt{\hat v}` by
+# :math:`a`: the scale cancels. What is left is how the current gradient
 # compares with that parameter's own recent ones (remembered over about
 # :math:`1/(1 - \beta_2) = 1000` steps). The printout gives the numbers
 # behind the panels, and the ratio of Adam's step to SGD's, layer by layer:

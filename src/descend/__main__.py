@@ -4,7 +4,7 @@ The problem is an ill-conditioned quadratic in two parameters,
 
 .. math::
 
-    L[\phi] = \tfrac12 \sum_i h_i (\phi_i - \phi^*_i)^2, \qquad h = (1, 10),
+    L[\phi] = \tfrac12 \sum_j \lambda_j (\phi_j - \phi^*_j)^2, \qquad \lambda = (1, 10),
 
 started at :math:`\phi_0 = (-2, 2)`. Each optimizer takes the same number of
 steps; it passes if the final loss is below ``TOLERANCE``. Where numba is
@@ -70,7 +70,7 @@ def loss(phi: FloatArray) -> float:
 
 
 def gradient(phi: FloatArray) -> FloatArray:
-    r"""Its gradient :math:`h \odot (\phi - \phi^*)`."""
+    r"""Its gradient :math:`\lambda \odot (\phi - \phi^*)`, with the curvatures ``H``."""
     g: FloatArray = H * (phi - PHI_STAR)
     return g
 

@@ -325,7 +325,11 @@ class Optimizer(ABC):
 
     @abstractmethod
     def scalars(self, alpha: float, t: int) -> dict[str, float | bool]:
-        """The numbers step ``t = 1, 2, ...`` needs, by the names :meth:`update` gives them.
+        r"""The numbers a step needs, by the names :meth:`update` gives them.
+
+        ``t = 1, 2, ...`` is the step's 1-based number: the step the site calls
+        :math:`t = 0, 1, \dots` is passed ``t + 1``, the power in Adam's bias
+        corrections.
 
         Everything that is the same for every coordinate is computed here,
         once per step, in Python floats: ``alpha`` (this step's learning

@@ -4,8 +4,11 @@ Each divides the gradient, coordinate by coordinate, by a running measure of
 its size, so every parameter moves on its own scale. The keyword names,
 defaults and the order of operations (where :math:`\epsilon` goes, how weight
 decay enters) are PyTorch's, so trajectories agree with ``torch.optim`` to
-float64 round-off. Symbols: :math:`\phi` parameters, :math:`g` gradient,
-:math:`\alpha` learning rate, :math:`m` first moment, :math:`v` second moment.
+float64 round-off. Symbols (see the site's notation page): :math:`\phi` parameters,
+:math:`g_t` the gradient at step :math:`t = 0, 1, \dots`, :math:`\alpha` learning
+rate, :math:`m` first moment, :math:`v` second moment, :math:`\omega` weight decay,
+:math:`\epsilon` the small constant added to the root. Step :math:`t` computes
+:math:`\phi_{t+1}` from :math:`\phi_t`.
 """
 
 from __future__ import annotations
@@ -32,25 +35,27 @@ class Adagrad(Optimizer):
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda \phi_t \\
-        \alpha'_t &= \frac{\alpha}{1 + (t - 1)\,\eta} \\
-        s_t &= s_{t-1} + g_t^2, \qquad s_0 = \text{initial\_accumulator\_value} \\
-        \phi_{t+1} &= \phi_t - \alpha'_t \, \frac{g_t}{\sqrt{s_t} + \epsilon}
+        g_t &\leftarrow g_t + \omega \phi_t \\
+        G_{t+1} &= G_t + g_t^2, \qquad G_0 = \texttt{initial\_accumulator\_value} \\
+        \phi_{t+1} &= \phi_t - \frac{\alpha_t}{1 + t \cdot \texttt{lr\_decay}} \,
+            \frac{g_t}{\sqrt{G_{t+1}} + \epsilon}
 
-    where :math:`t = 1, 2, \dots` counts steps and :math:`\eta` is ``lr_decay``.
+    where :math:`t = 0, 1, \dots` counts the steps taken before this one,
+    :math:`\alpha_t` is the learning rate of step :math:`t` and :math:`G_t` is
+    the buffer ``s``.
 
     Parameters
     ----------
     lr
         Learning rate :math:`\alpha` (number or schedule), default ``1e-2``.
     lr_decay
-        :math:`\eta \ge 0`, a built-in :math:`1/t`-like decay of ``lr``.
+        ``lr_decay`` :math:`\ge 0`, a built-in :math:`1/t`-like decay of ``lr``.
     weight_decay
-        L2 penalty :math:`\lambda \ge 0`, added to the gradient.
+        L2 penalty :math:`\omega \ge 0`, added to the gradient.
     initial_accumulator_value
-        Starting value :math:`s_0 \ge 0` of the sum of squares.
+        Starting value :math:`G_0 \ge 0` of the sum of squares.
     eps
-        :math:`\epsilon > 0`, added to :math:`\sqrt{s_t}`.
+        :math:`\epsilon > 0`, added to :math:`\sqrt{G_{t+1}}`.
     maximize
         Ascend instead of descend.
 
@@ -92,6 +97,7 @@ class Adagrad(Optimizer):
 
     def scalars(self, alpha: float, t: int) -> dict[str, float | bool]:
         return {
+            # t is 1-based here (the site's step t passes t + 1): alpha / (1 + t_site lr_decay)
             "alpha_t": alpha / (1 + (t - 1) * self.lr_decay),
             "lam": self.weight_decay,
             "eps": self.eps,
@@ -122,32 +128,35 @@ class RMSprop(Optimizer):
 
     A leaky average :math:`v` of squared gradients replaces Adagrad's sum.
     PyTorch calls its smoothing constant ``alpha``; here it is written
-    :math:`\rho` to keep :math:`\alpha` for the learning rate:
+    :math:`\beta_2`, the coefficient of Adam's second moment, to keep
+    :math:`\alpha` for the learning rate:
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda \phi_t \\
-        v_t &= \rho \, v_{t-1} + (1 - \rho) \, g_t^2 \\
-        \bar g_t &= \rho \, \bar g_{t-1} + (1 - \rho) \, g_t
+        g_t &\leftarrow g_t + \omega \phi_t \\
+        v_{t+1} &= \beta_2 \, v_t + (1 - \beta_2) \, g_t^2 \\
+        \bar g_{t+1} &= \beta_2 \, \bar g_t + (1 - \beta_2) \, g_t
             \quad\text{(centered only)} \\
-        d_t &= \sqrt{v_t - \bar g_t^2} + \epsilon \ \text{(centered)}
-            \quad\text{or}\quad \sqrt{v_t} + \epsilon \\
-        b_t &= \mu \, b_{t-1} + g_t / d_t \quad\text{(if } \mu > 0\text{)} \\
-        \phi_{t+1} &= \phi_t - \alpha \, b_t
-            \quad\text{or}\quad \phi_t - \alpha \, g_t / d_t
+        \operatorname{den}_{t+1} &= \sqrt{v_{t+1} - \bar g_{t+1}^2} + \epsilon
+            \ \text{(centered)}
+            \quad\text{or}\quad \sqrt{v_{t+1}} + \epsilon \\
+        b_{t+1} &= \mu \, b_t + g_t / \operatorname{den}_{t+1}
+            \quad\text{(if } \mu > 0\text{)} \\
+        \phi_{t+1} &= \phi_t - \alpha \, b_{t+1}
+            \quad\text{or}\quad \phi_t - \alpha \, g_t / \operatorname{den}_{t+1}
 
-    with :math:`v_0 = \bar g_0 = b_0 = 0`.
+    for :math:`t = 0, 1, \dots`, with :math:`v_0 = \bar g_0 = b_0 = 0`.
 
     Parameters
     ----------
     lr
         Learning rate :math:`\alpha` (number or schedule), default ``1e-2``.
     alpha
-        Smoothing constant :math:`\rho \in [0, 1)` (PyTorch's name).
+        Smoothing constant :math:`\beta_2 \in [0, 1)` (PyTorch's name ``alpha``).
     eps
         :math:`\epsilon > 0`, added to the root.
     weight_decay
-        L2 penalty :math:`\lambda \ge 0`, added to the gradient.
+        L2 penalty :math:`\omega \ge 0`, added to the gradient.
     momentum
         Momentum :math:`\mu \ge 0` applied to the normalized step.
     centered
@@ -242,18 +251,20 @@ class Adam(Optimizer):
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda \phi_t
-            \quad\text{(or } \phi_t \leftarrow (1 - \alpha\lambda)\phi_t
+        g_t &\leftarrow g_t + \omega \phi_t
+            \quad\text{(or } \phi_t \leftarrow (1 - \alpha\omega)\phi_t
             \text{ if decoupled)} \\
-        m_t &= \beta_1 m_{t-1} + (1 - \beta_1) \, g_t \\
-        v_t &= \beta_2 v_{t-1} + (1 - \beta_2) \, g_t^2 \\
-        \hat m_t &= \frac{m_t}{1 - \beta_1^t}, \qquad
-        \hat v_t = \frac{v_t}{1 - \beta_2^t} \\
-        \phi_{t+1} &= \phi_t - \alpha \, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+        m_{t+1} &= \beta_1 m_t + (1 - \beta_1) \, g_t \\
+        v_{t+1} &= \beta_2 v_t + (1 - \beta_2) \, g_t^2 \\
+        \hat m_{t+1} &= \frac{m_{t+1}}{1 - \beta_1^{t+1}}, \qquad
+        \hat v_{t+1} = \frac{v_{t+1}}{1 - \beta_2^{t+1}} \\
+        \phi_{t+1} &= \phi_t - \alpha \, \frac{\hat m_{t+1}}{\sqrt{\hat v_{t+1}} + \epsilon}
 
-    with :math:`t = 1, 2, \dots` and :math:`m_0 = v_0 = 0`. With
-    ``amsgrad=True`` (Reddi et al., 2018) :math:`\hat v_t` uses the running
-    maximum :math:`\max_{s \le t} v_s` instead of :math:`v_t`.
+    for the steps :math:`t = 0, 1, \dots`, with :math:`m_0 = v_0 = 0` (after step
+    :math:`t` the state's counter ``t`` is :math:`t + 1`, the power in the bias
+    corrections). With ``amsgrad=True`` (Reddi et al., 2018) :math:`\hat v_{t+1}`
+    uses the running maximum :math:`v^{\max}_{t+1} = \max(v^{\max}_t, v_{t+1})`,
+    :math:`v^{\max}_0 = 0`, instead of :math:`v_{t+1}`.
 
     Parameters
     ----------
@@ -262,9 +273,9 @@ class Adam(Optimizer):
     betas
         :math:`(\beta_1, \beta_2)`, each in :math:`[0, 1)`.
     eps
-        :math:`\epsilon > 0`, added to :math:`\sqrt{\hat v_t}` (outside the root).
+        :math:`\epsilon > 0`, added to :math:`\sqrt{\hat v_{t+1}}` (outside the root).
     weight_decay
-        :math:`\lambda \ge 0`: an L2 penalty added to the gradient, or, with
+        :math:`\omega \ge 0`: an L2 penalty added to the gradient, or, with
         ``decoupled_weight_decay=True``, a shrinkage of :math:`\phi` (AdamW).
     amsgrad
         Use the running maximum of :math:`v` (AMSGrad).
@@ -318,7 +329,8 @@ class Adam(Optimizer):
         (beta1, beta2), lam = self.betas, self.weight_decay
         return {
             # alpha m_hat / (sqrt(v_hat) + eps) with m_hat = m / (1 - beta1^t) and
-            # v_hat = v / (1 - beta2^t): the corrections are scalars, applied once.
+            # v_hat = v / (1 - beta2^t), t the 1-based step count (the site's t + 1):
+            # the corrections are scalars, applied once.
             "step_size": alpha / (1 - beta1**t),
             "sqrt_c2": math.sqrt(1 - beta2**t),
             "one_minus_beta1": 1 - beta1,
@@ -354,7 +366,7 @@ class Adam(Optimizer):
         if maximize:
             g = -g
         if decoupled:
-            phi = shrink * phi  # (1 - alpha lambda) phi
+            phi = shrink * phi  # (1 - alpha omega) phi
         elif lam != 0:
             g = g + lam * phi
         m = m + one_minus_beta1 * (g - m)  # = beta1 m + (1 - beta1) g
@@ -370,8 +382,8 @@ class AdamW(Adam):
     r"""AdamW (Loshchilov & Hutter, 2019), as ``torch.optim.AdamW``.
 
     :class:`Adam` with decoupled weight decay: before the Adam step the
-    weights shrink, :math:`\phi_t \leftarrow (1 - \alpha\lambda)\,\phi_t`,
-    instead of :math:`\lambda\phi_t` being added to the gradient, where
+    weights shrink, :math:`\phi_t \leftarrow (1 - \alpha\omega)\,\phi_t`,
+    instead of :math:`\omega\phi_t` being added to the gradient, where
     the adaptive division would weaken it for coordinates with large
     gradients. Default ``weight_decay=1e-2``.
 

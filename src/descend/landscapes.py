@@ -92,16 +92,19 @@ class Quadratic(_Formula):
 
     .. math::
 
-        L[\phi] = \tfrac12 \left(a u^2 + b v^2\right), \qquad
-        \begin{bmatrix} u \\ v \end{bmatrix} =
-        \begin{bmatrix} \cos\theta & \sin\theta \\ -\sin\theta & \cos\theta \end{bmatrix}
+        L[\phi] = \tfrac12 \left(\lambda_0 \psi_0^2 + \lambda_1 \psi_1^2\right), \qquad
+        \begin{bmatrix} \psi_0 \\ \psi_1 \end{bmatrix} =
+        \begin{bmatrix} \cos(\texttt{angle}) & \sin(\texttt{angle}) \\
+                        -\sin(\texttt{angle}) & \cos(\texttt{angle}) \end{bmatrix}
         \begin{bmatrix} \phi_0 \\ \phi_1 \end{bmatrix}
 
-    The curvatures are :math:`a` and :math:`b` along axes turned by
-    :math:`\theta` (``angle``, in radians) from the :math:`\phi_0`,
-    :math:`\phi_1` axes. The condition number is :math:`\max(a, b) / \min(a, b)`;
+    The curvatures (the Hessian's eigenvalues) are :math:`\lambda_0` = ``a`` and
+    :math:`\lambda_1` = ``b``, along the axes of the coordinates :math:`\psi`,
+    which are turned by ``angle`` (in radians) from the :math:`\phi_0`,
+    :math:`\phi_1` axes. The condition number is
+    :math:`\kappa = \max(\lambda_0, \lambda_1) / \min(\lambda_0, \lambda_1)`;
     gradient descent with step :math:`\alpha` is stable only for
-    :math:`\alpha < 2 / \max(a, b)`. Minimum :math:`\phi = 0`.
+    :math:`\alpha < 2 / \max(\lambda_0, \lambda_1)`. Minimum :math:`\phi = 0`.
 
     Examples
     --------
@@ -157,13 +160,13 @@ class Rosenbrock(_Formula):
 
     .. math::
 
-        L[\phi] = (a - \phi_0)^2 + b (\phi_1 - \phi_0^2)^2, \qquad
+        L[\phi] = (\texttt{a} - \phi_0)^2 + \texttt{b} (\phi_1 - \phi_0^2)^2, \qquad
         \frac{\partial L}{\partial \phi} =
-        \begin{bmatrix} -2(a - \phi_0) - 4 b \phi_0 (\phi_1 - \phi_0^2) \\
-                        2 b (\phi_1 - \phi_0^2) \end{bmatrix}
+        \begin{bmatrix} -2(\texttt{a} - \phi_0) - 4 \texttt{b} \phi_0 (\phi_1 - \phi_0^2) \\
+                        2 \texttt{b} (\phi_1 - \phi_0^2) \end{bmatrix}
 
-    Minimum :math:`\phi = (a, a^2)` with :math:`L = 0`, at the end of a long,
-    curved, nearly flat valley floor.
+    Minimum :math:`\phi = (\texttt{a}, \texttt{a}^2)` with :math:`L = 0`, at the end of
+    a long, curved, nearly flat valley floor.
 
     Examples
     --------
@@ -211,10 +214,10 @@ class FixedStep(_Formula):
 
         L[\phi] = 1 - \exp\!\left(-2 \phi_1^2\right)
                       \exp\!\left(-\frac{(\phi_0 - 0.7)^2}{8}\right), \qquad
-        \frac{\partial L}{\partial \phi} = h
-        \begin{bmatrix} (\phi_0 - 0.7) / 4 \\ 4 \phi_1 \end{bmatrix}
+        \frac{\partial L}{\partial \phi} = (1 - L[\phi])
+        \begin{bmatrix} (\phi_0 - 0.7) / 4 \\ 4 \phi_1 \end{bmatrix} .
 
-    with :math:`h = 1 - L`. It is the function of the Understanding Deep
+    It is the function of the Understanding Deep
     Learning notebooks on momentum and Adam (there differentiated
     numerically). Near the minimum :math:`\phi = (0.7, 0)` the Hessian is
     :math:`\operatorname{diag}(1/4, 4)`: a wide, flat valley along
@@ -262,7 +265,7 @@ class FixedStep(_Formula):
 
 @dataclass(frozen=True, eq=False)
 class DataLoss:
-    r"""The loss :math:`L[\phi] = \sum_i l_i[\phi]` of a model on a data set, as a landscape.
+    r"""The loss :math:`L[\phi] = \sum_i \ell_i[\phi]` of a model on a data set, as a landscape.
 
     Parameters
     ----------
@@ -319,7 +322,7 @@ class DataLoss:
     def subset(self, indices: ArrayLike) -> DataLoss:
         r"""Return the loss on the examples ``indices`` only, e.g. a minibatch.
 
-        With ``reduction="sum"`` this is :math:`\sum_{i \in \mathcal{B}} l_i`,
+        With ``reduction="sum"`` this is :math:`\sum_{i \in \mathcal{B}} \ell_i`,
         with ``"mean"`` it is divided by the batch size :math:`|\mathcal{B}|`.
         """
         idx = np.asarray(indices)

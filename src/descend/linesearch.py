@@ -131,23 +131,24 @@ def bracket_search(
 ) -> float:
     r"""Minimize a one-dimensional function by shrinking a bracket (notebook 6.1's search).
 
-    Four points :math:`a < b < c < d`, with :math:`b` and :math:`c` at one and
-    two thirds of :math:`[a, d] = [\text{low}, \text{high}]`, bracket the
-    minimum. Each iteration evaluates :math:`f` at the four points and
-    shrinks the bracket by one of three rules:
+    Four points :math:`s_1 < s_2 < s_3 < s_4` (the code's ``a, b, c, d``), with
+    :math:`s_2` and :math:`s_3` at one and two thirds of
+    :math:`[s_1, s_4] = [\text{low}, \text{high}]`, bracket the minimum. Each
+    iteration evaluates ``f`` at the four points and shrinks the bracket by one
+    of three rules:
 
-    1. if :math:`f(a)` is below :math:`f(b)`, :math:`f(c)` and :math:`f(d)`,
-       the minimum lies in :math:`[a, b]`: halve the bracket,
-       :math:`d \leftarrow (a + d) / 2`;
-    2. else if :math:`f(b) \le f(c)`, it lies in :math:`[a, c]`:
-       :math:`d \leftarrow c`;
-    3. else it lies in :math:`[b, d]`: :math:`a \leftarrow b`;
+    1. if ``f`` is lower at :math:`s_1` than at :math:`s_2`, :math:`s_3` and
+       :math:`s_4`, the minimum lies in :math:`[s_1, s_2]`: halve the bracket,
+       :math:`s_4 \leftarrow (s_1 + s_4) / 2`;
+    2. else if ``f`` at :math:`s_2` is at most ``f`` at :math:`s_3`, it lies in
+       :math:`[s_1, s_3]`: :math:`s_4 \leftarrow s_3`;
+    3. else it lies in :math:`[s_2, s_4]`: :math:`s_1 \leftarrow s_2`;
 
-    and places :math:`b` and :math:`c` at the thirds of the new bracket. This
-    is right whenever :math:`f` has a single minimum in
+    and places :math:`s_2` and :math:`s_3` at the thirds of the new bracket.
+    This is right whenever ``f`` has a single minimum in
     :math:`[\text{low}, \text{high}]` (is unimodal there). The search stops
-    when :math:`c - b \le \text{tol}` or after ``max_iter`` iterations and
-    returns :math:`(b + c) / 2`.
+    when :math:`s_3 - s_2 \le \text{tol}` or after ``max_iter`` iterations and
+    returns :math:`(s_2 + s_3) / 2`.
 
     Parameters
     ----------
@@ -165,7 +166,7 @@ def bracket_search(
     Returns
     -------
     float
-        The estimate :math:`(b + c) / 2` of the minimizer.
+        The estimate :math:`(s_2 + s_3) / 2` of the minimizer.
 
     Raises
     ------
@@ -219,8 +220,8 @@ class BacktrackingResult:
     step : float
         The accepted step :math:`\alpha`, the last entry of ``trials``.
     trials : numpy.ndarray
-        Every step tried, :math:`\alpha_{\text{init}}, \rho\,\alpha_{\text{init}},
-        \rho^2 \alpha_{\text{init}}, \ldots`, shape ``(k,)``.
+        Every step tried, :math:`\alpha_{\text{init}}, \tau\,\alpha_{\text{init}},
+        \tau^2 \alpha_{\text{init}}, \ldots` with :math:`\tau` = ``rho``, shape ``(k,)``.
     losses : numpy.ndarray
         :math:`L[\phi - \alpha g]` for each trial, shape ``(k,)``.
     loss0 : float
@@ -245,7 +246,7 @@ def backtracking(
 ) -> BacktrackingResult:
     r"""Backtracking (Armijo) line search along the negative gradient.
 
-    Try :math:`\alpha = \alpha_{\text{init}}` and multiply it by :math:`\rho`
+    Try :math:`\alpha = \alpha_{\text{init}}` and multiply it by :math:`\tau` = ``rho``
     until the loss falls by at least a fraction :math:`c` of what the
     gradient promises (the Armijo or sufficient-decrease condition):
 
@@ -267,7 +268,8 @@ def backtracking(
     alpha_init : float, default 1.0
         The first step to try, :math:`\alpha_{\text{init}} > 0`.
     rho : float, default 0.5
-        The factor :math:`\rho \in (0, 1)` that shrinks a rejected step.
+        The factor :math:`\tau \in (0, 1)` that shrinks a rejected step (the site
+        writes :math:`\tau`; the name ``rho`` follows Nocedal and Wright).
     c : float, default 1e-4
         The fraction :math:`c \in (0, 1)` of the predicted decrease required.
     max_trials : int, default 100

@@ -1,17 +1,18 @@
 r"""Minibatches: which examples each step of stochastic gradient descent sees.
 
-An epoch is one pass through a random permutation :math:`\pi` of the
-:math:`n` example indices, cut into consecutive batches of ``batch_size``
-positions. Batch :math:`b` covers the positions
+An epoch is one pass through a random permutation :math:`\operatorname{perm}`
+of the :math:`I` example indices (the argument ``n``), cut into consecutive
+batches of :math:`B` = ``batch_size`` positions. Batch number :math:`k` of the
+epoch (``batch``) covers the positions
 
 .. math::
 
-    \mathcal{R}_b = \{bB, bB + 1, \ldots, \min((b + 1)B, n) - 1\}
+    \mathcal{R}_k = \{kB, kB + 1, \ldots, \min((k + 1)B, I) - 1\}
 
 of the permuted order (``batch_range``) and so the examples
-:math:`\mathcal{B}_b = \{\pi(r) : r \in \mathcal{R}_b\}` (``indices``), and
-the step uses the loss :math:`\sum_{i \in \mathcal{B}_b} l_i` of those
-examples only. With ``reshuffle=True`` every epoch draws a new permutation
+:math:`\mathcal{B}_t = \operatorname{perm}(\mathcal{R}_k)` (``indices``), and
+step :math:`t` uses the loss :math:`\sum_{i \in \mathcal{B}_t} \ell_i` of
+those examples only. With ``reshuffle=True`` every epoch draws a new permutation
 (as PyTorch's ``DataLoader(shuffle=True)`` does); with ``reshuffle=False`` one
 permutation is drawn once and reused, which is what the lecture's table shows.
 
@@ -19,7 +20,7 @@ The textbook's notebooks sample differently: every step draws a fresh batch
 of :math:`B` distinct examples, the first :math:`B` entries of a new
 permutation, independently of the steps before (``sampling="per_step"``).
 Then one example may be seen twice before another is seen at all; "epoch"
-only counts groups of :math:`\lceil n / B \rceil` steps.
+only counts groups of :math:`\lceil I / B \rceil` steps.
 """
 
 from __future__ import annotations
@@ -69,10 +70,10 @@ class Batch:
     batch : int
         Batch number within the epoch, starting at 0.
     batch_range : numpy.ndarray of int
-        Positions :math:`\mathcal{R}_b` in the epoch's permuted order
+        Positions :math:`\mathcal{R}_k` in the epoch's permuted order
         (read-only), e.g. ``[5 6 7 8 9]`` for the second batch of size 5.
     indices : numpy.ndarray of int
-        The data indices :math:`\pi(\mathcal{R}_b)` of the examples in the
+        The data indices :math:`\operatorname{perm}(\mathcal{R}_k)` of the examples in the
         batch (read-only): use them as ``x[b.indices]``.
 
     Notes
@@ -110,13 +111,13 @@ def batches_per_epoch(n: int, batch_size: int, drop_last: bool = False) -> int:
 
     .. math::
 
-        \left\lceil n / B \right\rceil \text{ batches, or }
-        \left\lfloor n / B \right\rfloor \text{ with ``drop_last``.}
+        \left\lceil I / B \right\rceil \text{ batches, or }
+        \left\lfloor I / B \right\rfloor \text{ with ``drop_last``.}
 
     Parameters
     ----------
     n : int
-        Number of examples, at least 1.
+        Number of examples :math:`I`, at least 1.
     batch_size : int
         Batch size :math:`B`, at least 1.
     drop_last : bool, default False
@@ -153,7 +154,7 @@ def minibatches(
     Parameters
     ----------
     n : int
-        Number of examples, at least 1.
+        Number of examples :math:`I`, at least 1.
     batch_size : int
         Examples per batch, at least 1. A ``batch_size`` larger than ``n``
         gives one short batch per epoch, as in PyTorch.
@@ -174,7 +175,7 @@ def minibatches(
         ``DataLoader``). ``"per_step"``: every step draws its own batch,
         ``rng.permutation(n)[:batch_size]``, independently of the others (the
         textbook notebooks' ``np.random.permutation(n)[0:B]``); an "epoch" is
-        then just :math:`\lceil n / B \rceil` steps, ``batch_range`` is
+        then just :math:`\lceil I / B \rceil` steps, ``batch_range`` is
         ``0, ..., B - 1`` (positions in that step's permutation), and
         ``reshuffle=False`` and ``drop_last=True`` are refused because they
         have no meaning here.
@@ -326,7 +327,7 @@ def batch_table(
     Every epoch starts with an ``Epoch # e-----`` line, followed by one
     :func:`format_batch` line per batch. The arguments are those of
     :func:`minibatches`; with ``sampling="per_step"`` an "epoch" is
-    :math:`\lceil n / B \rceil` steps of fresh batches.
+    :math:`\lceil I / B \rceil` steps of fresh batches.
 
     Examples
     --------

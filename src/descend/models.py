@@ -5,12 +5,12 @@ examples :math:`(x_i, y_i)`, :math:`i = 1, \ldots, I`, by minimising
 
 .. math::
 
-    L[\phi] = \sum_{i=1}^{I} l_i[\phi]
+    L[\phi] = \sum_{i=1}^{I} \ell_i[\phi]
     \qquad \text{or, with ``reduction="mean"``,} \qquad
-    L[\phi] = \frac{1}{I} \sum_{i=1}^{I} l_i[\phi].
+    L[\phi] = \frac{1}{I} \sum_{i=1}^{I} \ell_i[\phi].
 
 The regression models use the squared residual
-:math:`l_i = (f[x_i, \phi] - y_i)^2` as on the slides;
+:math:`\ell_i = (f[x_i, \phi] - y_i)^2` as on the slides;
 :class:`Logistic` uses the binary cross-entropy.
 
 The functions :func:`naive_sigmoid` and :func:`naive_bce` are wrong on
@@ -177,7 +177,7 @@ def bce_with_logits(z: FloatArray, y: FloatArray, reduction: Reduction = "sum") 
 
     .. math::
 
-        l = -\bigl(y \log p + (1 - y) \log(1 - p)\bigr)
+        \ell = -\bigl(y \log p + (1 - y) \log(1 - p)\bigr)
           = \operatorname{softplus}[z] - y z
           = \log(1 + e^{z}) - y z,
 
@@ -228,7 +228,7 @@ def naive_bce(p: FloatArray, y: FloatArray) -> FloatArray:
 
     .. math::
 
-        l = -\bigl(y \log p + (1 - y) \log(1 - p)\bigr)
+        \ell = -\bigl(y \log p + (1 - y) \log(1 - p)\bigr)
 
     For the gallery only. Once :math:`p` rounds to exactly 0 or 1 (already for
     :math:`|z| > 37` in float64), :math:`\log 0 = -\infty` gives ``inf``, and
@@ -251,7 +251,7 @@ def naive_bce(p: FloatArray, y: FloatArray) -> FloatArray:
 
 @dataclass(frozen=True)
 class Model(ABC):
-    r"""A model :math:`f[x, \phi]` with a loss :math:`L[\phi] = \sum_i l_i` on data.
+    r"""A model :math:`f[x, \phi]` with a loss :math:`L[\phi] = \sum_i \ell_i` on data.
 
     Subclasses write the formulas ``_f``, ``_l`` and ``_dl`` on
     broadcasting arrays; the public methods check the arguments, evaluate the
@@ -261,7 +261,7 @@ class Model(ABC):
     Parameters
     ----------
     reduction : {"sum", "mean"}, default "sum"
-        Keyword only. ``"sum"`` gives :math:`L = \sum_i l_i` (the slides),
+        Keyword only. ``"sum"`` gives :math:`L = \sum_i \ell_i` (the slides),
         ``"mean"`` divides that by the number of examples :math:`I`.
     """
 
@@ -276,13 +276,13 @@ class Model(ABC):
 
     @abstractmethod
     def _l(self, phi0: FloatArray, phi1: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
-        """Per-example loss :math:`l_i`."""
+        r"""Per-example loss :math:`\ell_i`."""
 
     @abstractmethod
     def _dl(
         self, phi0: FloatArray, phi1: FloatArray, x: FloatArray, y: FloatArray
     ) -> tuple[FloatArray, FloatArray]:
-        r"""Per-example derivatives :math:`\partial l_i / \partial \phi_j`, j = 0, 1."""
+        r"""Per-example derivatives :math:`\partial \ell_i / \partial \phi_j`, j = 0, 1."""
 
     def check_data(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Return ``(x, y)`` as finite 1-D float arrays of the same, non-zero length."""
@@ -309,14 +309,14 @@ class Model(ABC):
             return self._f(phi[0], phi[1], x)
 
     def losses(self, phi: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
-        r"""Return the per-example losses :math:`l_i[\phi]`."""
+        r"""Return the per-example losses :math:`\ell_i[\phi]`."""
         phi = check_phi(phi)
         x, y = self.check_data(x, y)
         with _overflow_ok():
             return self._l(phi[0], phi[1], x, y)
 
     def loss(self, phi: FloatArray, x: FloatArray, y: FloatArray) -> float:
-        r"""Return the loss :math:`L[\phi]` (sum or mean of the :math:`l_i`)."""
+        r"""Return the loss :math:`L[\phi]` (sum or mean of the :math:`\ell_i`)."""
         x, y = self.check_data(x, y)
         return self._checked_loss(check_phi(phi), x, y)
 
@@ -358,8 +358,8 @@ class Linear(Model):
 
     .. math::
 
-        l_i = (\phi_0 + \phi_1 x_i - y_i)^2, \qquad
-        \frac{\partial l_i}{\partial \phi} =
+        \ell_i = (\phi_0 + \phi_1 x_i - y_i)^2, \qquad
+        \frac{\partial \ell_i}{\partial \phi} =
         \begin{bmatrix} 2(\phi_0 + \phi_1 x_i - y_i) \\
                          2 x_i (\phi_0 + \phi_1 x_i - y_i) \end{bmatrix}
 
@@ -394,13 +394,14 @@ class Gabor(Model):
 
     .. math::
 
-        a_i = \phi_0 + 0.06 \, \phi_1 x_i, \qquad
-        f[x_i, \phi] = \sin(a_i) \exp\!\left(-\frac{a_i^2}{E}\right), \qquad
-        l_i = (f[x_i, \phi] - y_i)^2
+        z_i = \phi_0 + 0.06 \, \phi_1 x_i, \qquad
+        f[x_i, \phi] = \sin(z_i) \exp\!\left(-\frac{z_i^2}{E}\right), \qquad
+        \ell_i = (f[x_i, \phi] - y_i)^2
 
-    with envelope :math:`E`. The derivative is
-    :math:`\partial f / \partial a = e^{-a^2/E} (\cos a - 2 a \sin(a) / E)`
-    times :math:`\partial a / \partial \phi = (1, 0.06 x_i)`.
+    with envelope :math:`E` and pre-activations :math:`z_i` (the code's ``a``).
+    The derivative is
+    :math:`\partial f / \partial z = e^{-z^2/E} (\cos z - 2 z \sin(z) / E)`
+    times :math:`\partial z_i / \partial \phi = (1, 0.06 x_i)`.
 
     Parameters
     ----------
@@ -430,7 +431,7 @@ class Gabor(Model):
         return phi0 + 0.06 * phi1 * x
 
     def _g(self, a: FloatArray) -> FloatArray:
-        r"""The envelope :math:`e^{-a^2/E}`, 0 once :math:`a^2/E` is large (or overflows)."""
+        r"""The envelope :math:`e^{-z^2/E}` (``a`` is :math:`z`), 0 once :math:`z^2/E` is large."""
         g: FloatArray = np.exp(-(a**2) / self.envelope)
         return g
 
@@ -460,19 +461,19 @@ class Logistic(Model):
     .. math::
 
         z_i = \phi_0 + \phi_1 x_i, \qquad p_i = \operatorname{sig}[z_i], \qquad
-        l_i = -\bigl(y_i \log p_i + (1 - y_i) \log(1 - p_i)\bigr)
+        \ell_i = -\bigl(y_i \log p_i + (1 - y_i) \log(1 - p_i)\bigr)
             = \operatorname{softplus}[z_i] - y_i z_i,
 
     .. math::
 
-        \frac{\partial l_i}{\partial \phi} =
+        \frac{\partial \ell_i}{\partial \phi} =
         (\operatorname{sig}[z_i] - y_i) \begin{bmatrix} 1 \\ x_i \end{bmatrix}.
 
     Labels :math:`y_i` lie in :math:`[0, 1]`. Loss and gradient come without
     floating-point warnings for every finite input, even for separable data
     where :math:`|z_i|` grows without bound. They are finite unless a logit
     :math:`z_i` or the sum over the examples overflows; a logit that overflows to
-    :math:`\pm\infty` gives :math:`l_i = \infty` for a wrong label (and 0 for
+    :math:`\pm\infty` gives :math:`\ell_i = \infty` for a wrong label (and 0 for
     a right one), the limit of the formula.
 
     Examples
@@ -538,8 +539,8 @@ def gabor_data(
     .. math::
 
         x_i \sim \mathcal{U}(-15, 15), \qquad
-        y_i = f[x_i, \phi_{\text{true}}] + \sigma \epsilon_i, \quad
-        \epsilon_i \sim \mathcal{N}(0, 1),
+        y_i = f[x_i, \phi_{\text{true}}] + \xi_i, \quad
+        \xi_i \sim \mathcal{N}(0, \sigma^2),
 
     with the :class:`Gabor` model. Deterministic for a given ``seed``.
 
@@ -582,8 +583,8 @@ def linear_data(
     .. math::
 
         x_i \sim \mathcal{U}(0, 2), \qquad
-        y_i = \phi_0 + \phi_1 x_i + \sigma \epsilon_i, \quad
-        \epsilon_i \sim \mathcal{N}(0, 1).
+        y_i = \phi_0 + \phi_1 x_i + \xi_i, \quad
+        \xi_i \sim \mathcal{N}(0, \sigma^2).
 
     Parameters are as in :func:`gabor_data` (without ``envelope``).
 

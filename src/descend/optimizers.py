@@ -62,33 +62,35 @@ class GradientDescent(Optimizer):
 class SGD(Optimizer):
     r"""Stochastic gradient descent with momentum, exactly as ``torch.optim.SGD``.
 
-    With weight decay :math:`\lambda`, momentum :math:`\mu` and dampening
-    :math:`\tau`, PyTorch's rule (Sutskever et al., 2013, reformulated) is
+    With the learning rate :math:`\text{lr}`, weight decay :math:`\omega`,
+    momentum :math:`\mu` and ``dampening``, PyTorch's rule (Sutskever et al.,
+    2013, reformulated) is, for the steps :math:`t = 0, 1, \dots`,
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda \phi_t \\
+        g_t &\leftarrow g_t + \omega \phi_t \\
         b_t &= \begin{cases} g_t & t = 0 \\
-                \mu b_{t-1} + (1 - \tau) g_t & t > 0 \end{cases} \\
-        \phi_{t+1} &= \phi_t - \alpha \,(g_t + \mu b_t) \quad\text{(Nesterov)}
-            \quad\text{or}\quad \phi_t - \alpha \, b_t .
+                \mu b_{t-1} + (1 - \texttt{dampening})\, g_t & t > 0 \end{cases} \\
+        \phi_{t+1} &= \phi_t - \text{lr} \,(g_t + \mu b_t) \quad\text{(Nesterov)}
+            \quad\text{or}\quad \phi_t - \text{lr} \, b_t .
 
     The momentum buffer starts as the first gradient, not zero. With
     ``momentum=0`` this is :class:`GradientDescent`; with ``momentum=beta``
     and ``lr=alpha * (1 - beta)`` it traces the same path as
     :class:`Momentum` ``(alpha, beta)``, step for step from the first
-    (:math:`m_t = (1-\beta) b_t`).
+    (:math:`m_{t+1} = (1-\beta) b_t`).
 
     Parameters
     ----------
     lr
-        Learning rate :math:`\alpha` (number or schedule), default ``1e-3``.
+        Learning rate :math:`\text{lr}` (number or schedule), default ``1e-3``.
     momentum
         Momentum factor :math:`\mu \ge 0`.
     dampening
-        Dampening :math:`\tau \ge 0` of the new gradient in the buffer.
+        ``dampening`` :math:`\ge 0`, the share of the new gradient left out of
+        the buffer.
     weight_decay
-        L2 penalty :math:`\lambda \ge 0`, added to the gradient.
+        L2 penalty :math:`\omega \ge 0`, added to the gradient.
     nesterov
         Use Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
     maximize
@@ -237,8 +239,8 @@ class NesterovMomentum(Optimizer):
 
     (Nesterov, 1983; Sutskever et al., 2013; Prince, 2023, eq. 6.12). ``grad``
     must be a callable, since the gradient is needed away from ``phi``. This is
-    Sutskever's form with velocity :math:`-\alpha m_t` and step
-    :math:`\alpha(1-\beta)`, so ``SGD(lr=alpha * (1 - beta), momentum=beta,
+    Sutskever's form with velocity :math:`u_t = -\alpha m_t` and step size
+    :math:`\nu = \alpha(1-\beta)`, so ``SGD(lr=alpha * (1 - beta), momentum=beta,
     nesterov=True)`` visits exactly the look-ahead points
     :math:`\phi_t - \alpha\beta m_t` of this sequence.
 

@@ -164,7 +164,7 @@ class FixedLR:
 class StepLR:
     r"""Multiply the learning rate by :math:`\gamma` every ``step_size`` steps.
 
-    .. math:: \alpha_t = \alpha_0 \, \gamma^{\lfloor t / s \rfloor}
+    .. math:: \alpha_t = \alpha_0 \, \gamma^{\lfloor t / n \rfloor}, \qquad n = \texttt{step\_size}
 
     Matches ``torch.optim.lr_scheduler.StepLR``.
 
@@ -173,7 +173,7 @@ class StepLR:
     lr : float
         Base learning rate :math:`\alpha_0 \ge 0`.
     step_size : int
-        Period :math:`s \ge 1` of the decay.
+        Period :math:`n \ge 1` of the decay.
     gamma : float
         Decay factor :math:`\gamma > 0`, default 0.1.
 
@@ -201,7 +201,10 @@ class StepLR:
 class MultiStepLR:
     r"""Multiply the learning rate by :math:`\gamma` at each milestone.
 
-    .. math:: \alpha_t = \alpha_0 \, \gamma^{\#\{i \,:\, m_i \le t\}}
+    .. math::
+
+        \alpha_t = \alpha_0 \, \gamma^{k(t)}, \qquad
+        k(t) = \text{the number of milestones} \le t
 
     Matches ``torch.optim.lr_scheduler.MultiStepLR``.
 
@@ -210,7 +213,7 @@ class MultiStepLR:
     lr : float
         Base learning rate :math:`\alpha_0 \ge 0`.
     milestones : sequence of int
-        Strictly increasing steps :math:`m_1 < m_2 < \dots`, each ``>= 1``.
+        Strictly increasing steps, each ``>= 1``.
     gamma : float
         Decay factor :math:`\gamma > 0`, default 0.1.
 
@@ -321,8 +324,8 @@ class LinearLR:
 
     .. math::
 
-        \alpha_t = \alpha_0 \left(f_0 + (f_1 - f_0)\,
-        \frac{\min(t, T)}{T}\right)
+        \alpha_t = \alpha_0 \left(a_0 + (a_1 - a_0)\,
+        \frac{\min(t, n)}{n}\right), \qquad n = \texttt{total\_iters}
 
     Matches ``torch.optim.lr_scheduler.LinearLR`` (which updates recursively;
     the two agree to rounding).
@@ -332,11 +335,11 @@ class LinearLR:
     lr : float
         Base learning rate :math:`\alpha_0 \ge 0`.
     start_factor : float
-        Factor :math:`f_0 \in (0, 1]` at step 0, default 1/3.
+        Factor :math:`a_0 \in (0, 1]` at step 0, default 1/3.
     end_factor : float
-        Factor :math:`f_1 \in [0, 1]` from step ``total_iters`` on, default 1.
+        Factor :math:`a_1 \in [0, 1]` from step ``total_iters`` on, default 1.
     total_iters : int
-        Length :math:`T \ge 1` of the ramp, default 5.
+        Length :math:`n \ge 1` of the ramp, default 5.
 
     Examples
     --------
@@ -367,7 +370,8 @@ class ConstantLR:
 
     .. math::
 
-        \alpha_t = \begin{cases} f\,\alpha_0 & t < T \\ \alpha_0 & t \ge T \end{cases}
+        \alpha_t = \begin{cases} a\,\alpha_0 & t < n \\ \alpha_0 & t \ge n \end{cases},
+        \qquad n = \texttt{total\_iters}
 
     Matches ``torch.optim.lr_scheduler.ConstantLR``.
 
@@ -376,9 +380,9 @@ class ConstantLR:
     lr : float
         Base learning rate :math:`\alpha_0 \ge 0`.
     factor : float
-        Factor :math:`f \in (0, 1]`, default 1/3.
+        Factor :math:`a \in (0, 1]`, default 1/3.
     total_iters : int
-        Number of reduced steps :math:`T \ge 1`, default 5.
+        Number of reduced steps :math:`n \ge 1`, default 5.
 
     Examples
     --------
@@ -406,8 +410,11 @@ class SequentialLR:
 
     .. math::
 
-        \alpha_t = s_i(t - m_i) \quad\text{for } m_i \le t < m_{i+1},
-        \qquad m_0 = 0
+        \alpha_t = \alpha^{(k)}_{t - t_k} \quad\text{for } t_k \le t < t_{k+1},
+        \qquad t_0 = 0,
+
+    with :math:`\alpha^{(k)}` the schedule number :math:`k = 0, 1, \dots` and
+    :math:`t_1 < t_2 < \dots` the milestones.
 
     Matches ``torch.optim.lr_scheduler.SequentialLR``: at each milestone the
     next schedule starts from *its own* step 0 (it does not continue from where
@@ -420,7 +427,7 @@ class SequentialLR:
     schedules : sequence of Schedule
         At least one schedule (not :class:`ReduceLROnPlateau`).
     milestones : sequence of int
-        Strictly increasing switch points :math:`m_1 < m_2 < \dots`, each
+        Strictly increasing switch points :math:`t_1 < t_2 < \dots`, each
         ``>= 1``, one fewer than there are schedules.
 
     Examples
@@ -468,17 +475,20 @@ class SequentialLR:
 class ReduceLROnPlateau:
     r"""Cut the learning rate by ``factor`` when the loss stops improving.
 
-    Feed it one loss per epoch with :meth:`step`. A loss *improves* on the best
-    so far, :math:`b`, if it beats it by more than the threshold :math:`\tau`:
+    Feed it one loss per epoch with :meth:`step`. A loss :math:`L` *improves* on
+    the best so far, :math:`L_{\text{best}}`, if it beats it by more than the
+    threshold :math:`\delta` (``threshold``):
 
     .. math::
 
-        \ell < b(1 - \tau) \ \text{(min, rel)}, \quad \ell < b - \tau \ \text{(min, abs)},
-        \quad \ell > b(1 + \tau) \ \text{(max, rel)}, \quad \ell > b + \tau \ \text{(max, abs)}.
+        L < L_{\text{best}}(1 - \delta) \ \text{(min, rel)}, \quad
+        L < L_{\text{best}} - \delta \ \text{(min, abs)}, \quad
+        L > L_{\text{best}}(1 + \delta) \ \text{(max, rel)}, \quad
+        L > L_{\text{best}} + \delta \ \text{(max, abs)}.
 
     After more than ``patience`` epochs in a row without improvement,
 
-    .. math:: \alpha \leftarrow \max(f \alpha, \alpha_{\min})
+    .. math:: \alpha \leftarrow \max(a \alpha, \alpha_{\min})
 
     (skipped if it would change :math:`\alpha` by no more than ``eps``), and
     the next ``cooldown`` epochs are not counted as bad.
@@ -495,11 +505,11 @@ class ReduceLROnPlateau:
         Whether the monitored quantity should go down (a loss) or up (an
         accuracy), default "min".
     factor : float
-        Reduction factor :math:`f \in (0, 1)`, default 0.1.
+        Reduction factor :math:`a \in (0, 1)`, default 0.1.
     patience : int
         Bad epochs tolerated before reducing, ``>= 0``, default 10.
     threshold : float
-        Improvement threshold :math:`\tau`, in ``[0, 1)`` for "rel" and
+        Improvement threshold :math:`\delta`, in ``[0, 1)`` for "rel" and
         ``>= 0`` for "abs", default 1e-4.
     threshold_mode : {"rel", "abs"}
         Relative or absolute threshold, default "rel".
