@@ -5,7 +5,9 @@ These tests hold the table together (no symbol twice, every equation it links to
 exists) and catch the collisions the site had before the table: lambda for the
 weight decay, a bare varepsilon for anything but the machine epsilon, Adam's
 moments counted from t - 1, rho for RMSprop's smoothing constant, tau for
-PyTorch's dampening.
+PyTorch's dampening, pi for a permutation, e_t for an error (e_j is a unit
+vector), gamma for Sutskever's step alpha (1 - beta) (gamma is StepLR's factor),
+PyTorch's momentum buffer off by one step, and |B| next to B for the batch size.
 """
 
 from __future__ import annotations
@@ -115,3 +117,36 @@ def test_adaptive_docstrings_count_steps_forward() -> None:
         assert "\\lambda" not in doc
     adam = next(doc for doc in docs if doc.startswith("Adam (Kingma"))
     assert "m_{t+1} &= \\beta_1 m_t + (1 - \\beta_1) \\, g_t" in adam
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_pi_is_the_number_and_never_a_permutation(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert re.findall(r"\\pi\s*\(", text) == []  # a permutation applied to an index
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_an_error_is_written_phi_minus_phi_star_not_e_t(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert re.findall(r"(?<![\\\w])e_(?:t\b|\{t[^}]*\}|0\b)", text) == []
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_sutskevers_step_alpha_one_minus_beta_is_nu_not_gamma(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    gamma_as_step = r"\\gamma\s*=\s*\\alpha\s*\(1\s*-\s*\\beta\)|\\gamma\^\*|\\gamma\s*\\lambda"
+    assert re.findall(gamma_as_step, text) == []
+
+
+def test_pytorchs_buffer_holds_the_momentum_of_the_same_step() -> None:
+    # momentum.md proves m_{t+1} = (1 - beta) b_t: the buffer after step t is m_{t+1}.
+    assert "m_{t+1} = (1-\\beta)\\, b_t" in (DOCS / "momentum.md").read_text(encoding="utf-8")
+    library = " ".join((DOCS / "library.md").read_text(encoding="utf-8").split())
+    assert "b_t = m_{t+1} / (1-\\beta)" in library
+    assert re.findall(r"b_t = m_t\s*/", library) == []
+
+
+def test_the_sgd_chapter_writes_the_batch_size_b_once_defined_as_the_batch_length() -> None:
+    text = (DOCS / "sgd.md").read_text(encoding="utf-8")
+    assert text.count("|\\mathcal B") == 1
+    assert "$B = |\\mathcal B_t|$" in text

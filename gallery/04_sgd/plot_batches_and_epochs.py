@@ -19,8 +19,8 @@ of steps under each kind of sampling.
 # The lecture drew one permutation with NumPy's legacy generator seeded with
 # 42 and reused it in every epoch. :func:`descend.minibatches.minibatches`
 # with ``rng=np.random.RandomState(42)`` and ``reshuffle=False`` does the
-# same. With :math:`n = 30` examples and a batch size :math:`B = 5` an epoch
-# has :math:`n / B = 6` steps.
+# same. With :math:`I = 30` examples (``n`` in the code) and a batch size
+# :math:`B = 5` an epoch has :math:`I / B = 6` steps.
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -75,7 +75,7 @@ plt.show()
 # does this; with ``rng=np.random.RandomState(1)`` it gives the very batches
 # of a notebook that calls ``np.random.seed(1)`` first. A batch still holds
 # five different examples, but nothing stops the next step from drawing some
-# of them again, and an "epoch" is now only a count of :math:`n / B = 6`
+# of them again, and an "epoch" is now only a count of :math:`I / B = 6`
 # steps.
 per_step = list(minibatches(n, B, epochs=1, rng=np.random.RandomState(1), sampling="per_step"))
 for b in per_step:
@@ -91,12 +91,12 @@ print(
 # -------------------------------------------
 # Under per-epoch sampling every example is used exactly once per epoch.
 # Under per-step sampling each of the 6 steps picks a given example with
-# probability :math:`B / n = 1/6`, independently, so the number of times it
+# probability :math:`B / I = 1/6`, independently, so the number of times it
 # is used in one epoch's worth of steps is binomial: on average once, as
 # before, but it is left out altogether with probability
-# :math:`(1 - B/n)^{n/B} = (5/6)^6`. Both samplings therefore give the same
+# :math:`(1 - B/I)^{I/B} = (5/6)^6`. Both samplings therefore give the same
 # expected gradient per step (every example is in the batch with probability
-# :math:`B / n`); per-step sampling only spreads the uses unevenly over an
+# :math:`B / I`); per-step sampling only spreads the uses unevenly over an
 # epoch. We count the uses in 10,000 epochs' worth of steps of each.
 epochs = 10_000
 uses = {}
@@ -110,7 +110,7 @@ for sampling in ("per_epoch", "per_step"):
         f"{sampling:9s}: uses per example and epoch: mean {c.mean():.3f}; "
         f"share used 0, 1, 2, 3 times: {np.round(share, 3)}"
     )
-print(f"(1 - B/n)^(n/B) = {(1 - B / n) ** (n // B):.3f}")
+print(f"(1 - B/I)^(I/B) = {(1 - B / n) ** (n // B):.3f}")
 
 fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4.2), width_ratios=[1.6, 1])
 ax.bar(np.arange(n), counts, color="tab:orange", label="per step (notebooks' seed 1)")
@@ -147,7 +147,7 @@ plt.show()
 #
 # What to try
 # -----------
-# - A batch size that does not divide :math:`n`, e.g. ``batch_size=7``: the
+# - A batch size that does not divide :math:`I`, e.g. ``batch_size=7``: the
 #   last batch of each epoch is short, unless ``drop_last=True``.
 # - ``rng=np.random.default_rng(42)`` with ``reshuffle=False``: the table
 #   changes, because the new generator draws different permutations from the

@@ -16,8 +16,8 @@ guarantee.
 # %%
 # The problem
 # -----------
-# The Gabor model :math:`f[x, \phi] = \sin(a) \exp(-a^2 / 32)` with
-# :math:`a = \phi_0 + 0.06 \phi_1 x` (:class:`descend.models.Gabor`), fitted
+# The Gabor model :math:`f[x, \phi] = \sin(z) \exp(-z^2 / 32)` with
+# :math:`z = \phi_0 + 0.06 \phi_1 x` (:class:`descend.models.Gabor`), fitted
 # by least squares to the 30 points of the textbook's notebook 6.3
 # (:func:`descend.datasets.textbook_gabor`, Prince, *Understanding Deep
 # Learning*, 2023). :class:`descend.landscapes.DataLoss` turns model and data

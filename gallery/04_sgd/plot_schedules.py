@@ -18,21 +18,21 @@ learning rate from the loss itself.
 # Near a minimum :math:`\phi^*` of a one-dimensional loss with curvature
 # :math:`\lambda`, a minibatch gradient is :math:`\lambda (\phi_t - \phi^*)`
 # plus noise :math:`\xi_t` of variance :math:`\sigma^2` (each batch disagrees
-# a little with the full data). The error :math:`e_t = \phi_t - \phi^*` then
+# a little with the full data). The error :math:`\phi_t - \phi^*` then
 # follows
 #
 # .. math::
 #
-#     e_{t+1} = (1 - \alpha\lambda)\, e_t - \alpha\, \xi_t .
+#     \phi_{t+1} - \phi^* = (1 - \alpha\lambda)\, (\phi_t - \phi^*) - \alpha\, \xi_t .
 #
 # With a fixed :math:`\alpha` the first term shrinks the error but the second
-# keeps adding to it. Taking the variance of both sides, the two balance when
-# :math:`\mathrm{Var}(e) = (1 - \alpha\lambda)^2 \mathrm{Var}(e) + \alpha^2 \sigma^2`,
-# that is
+# keeps adding to it. Taking the variance of both sides, the variance
+# :math:`V` of the iterate levels off where the two balance,
+# :math:`V = (1 - \alpha\lambda)^2 V + \alpha^2 \sigma^2`, that is
 #
 # .. math::
 #
-#     \mathrm{Var}(e) = \frac{\alpha \sigma^2}{\lambda (2 - \alpha\lambda)}
+#     V = \frac{\alpha \sigma^2}{\lambda (2 - \alpha\lambda)}
 #     \approx \frac{\alpha \sigma^2}{2 \lambda},
 #
 # a noise floor proportional to :math:`\alpha`. To reach the minimum itself
@@ -46,8 +46,9 @@ learning rate from the loss itself.
 #     \quad\text{and}\quad
 #     \sum_{t=0}^{\infty} \alpha_t^2 < \infty,
 #
-# for example :math:`\alpha_t = \alpha_0 / (1 + t / \tau)`. The first sum lets
-# the iterates travel any distance, the second lets the noise average out.
+# for example :math:`\alpha_t = \alpha_0 / (1 + a t)` with a rate
+# :math:`a > 0`. The first sum lets the iterates travel any distance, the
+# second lets the noise average out.
 # With a finite budget of :math:`T` steps, practice uses the schedules below:
 # start large, end small.
 import matplotlib.pyplot as plt
@@ -80,7 +81,7 @@ schedule_list = {
         ],
         milestones=[warm],
     ),
-    "Robbins–Monro 1/t": lambda t: alpha0 / (1 + t / warm),  # tau = T / 10
+    "Robbins–Monro 1/t": lambda t: alpha0 / (1 + t / warm),  # a = 1 / warm, about 10 / T
 }
 colors = dict(zip(schedule_list, plt.get_cmap("tab10").colors, strict=False))
 steps_per_epoch = -(-len(problem) // B)

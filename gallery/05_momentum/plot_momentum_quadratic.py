@@ -16,33 +16,44 @@ steps where gradient descent needs :math:`\kappa`.
 # %%
 # One direction at a time
 # -----------------------
-# Take a quadratic :math:`L[\phi] = \tfrac12 \sum_i \lambda_i (\phi_i - \phi^*_i)^2`
-# written in the Hessian's eigenvectors (any quadratic is one, after a
-# rotation), and the lecture's momentum, with :math:`m_0 = 0`:
+# Take a quadratic with minimum :math:`\phi^*` and a Hessian :math:`H`
+# whose orthonormal eigenvectors :math:`\mathbf{q}_j` have the eigenvalues
+# (curvatures) :math:`\lambda_j`,
+#
+# .. math::
+#
+#     L[\phi] = L[\phi^*]
+#     + \tfrac12 \sum_j \lambda_j \bigl(\mathbf{q}_j^\top (\phi - \phi^*)\bigr)^2,
+#
+# and the lecture's momentum, with :math:`m_0 = 0`:
 #
 # .. math::
 #
 #     m_{t+1} = \beta m_t + (1-\beta) g_t, \qquad \phi_{t+1} = \phi_t - \alpha m_{t+1}.
 #
-# The gradient along direction :math:`i` is :math:`\lambda_i e_t` with
-# :math:`e_t = \phi_{t,i} - \phi^*_i`, so each direction runs on its own.
-# Dropping the index :math:`i`,
+# The gradient's coordinate along :math:`\mathbf{q}_j` is
+# :math:`\mathbf{q}_j^\top g_t = \lambda_j\, \mathbf{q}_j^\top (\phi_t - \phi^*)`,
+# so each eigen-direction runs on its own, as in gradient descent
+# (:doc:`/gradient-descent`). Dropping the index :math:`j` (so that
+# :math:`\lambda` stands for :math:`\lambda_j`, and :math:`\phi_t - \phi^*`
+# and :math:`m_t` for their coordinates along :math:`\mathbf{q}_j`),
 #
 # .. math::
 #
-#     m_{t+1} &= \beta m_t + (1-\beta)\lambda e_t, \\
-#     e_{t+1} &= e_t - \alpha m_{t+1} = (1 - \alpha(1-\beta)\lambda)\, e_t - \alpha\beta\, m_t,
+#     m_{t+1} &= \beta m_t + (1-\beta)\lambda\, (\phi_t - \phi^*), \\
+#     \phi_{t+1} - \phi^* &= \phi_t - \phi^* - \alpha m_{t+1}
+#     = (1 - \alpha(1-\beta)\lambda)\, (\phi_t - \phi^*) - \alpha\beta\, m_t,
 #
 # that is,
 #
 # .. math::
 #
-#     \begin{bmatrix} e_{t+1} \\ m_{t+1} \end{bmatrix}
-#     = M \begin{bmatrix} e_t \\ m_t \end{bmatrix}, \qquad
+#     \begin{bmatrix} \phi_{t+1} - \phi^* \\ m_{t+1} \end{bmatrix}
+#     = M \begin{bmatrix} \phi_t - \phi^* \\ m_t \end{bmatrix}, \qquad
 #     M = \begin{bmatrix} 1 - \alpha(1-\beta)\lambda & -\alpha\beta \\
 #         (1-\beta)\lambda & \beta \end{bmatrix}.
 #
-# After :math:`t` steps the state is :math:`M^t (e_0, 0)`, which shrinks
+# After :math:`t` steps the state is :math:`M^t (\phi_0 - \phi^*, 0)`, which shrinks
 # like :math:`\rho^t`, where :math:`\rho(\alpha, \beta, \lambda)` is the
 # spectral radius of :math:`M` (its largest eigenvalue in modulus);
 # :func:`descend.analysis.momentum_rate` computes it and
@@ -72,16 +83,16 @@ phi0 = np.array([1.0, 1.0])
 
 alpha, beta, steps = 0.05, 0.8, 60
 run = descend.fit(descend.Momentum(alpha, beta), problem, phi0, steps=steps)
-e_run = run.phi @ eigvecs.T  # rows: (error along lambda_min, error along lambda_max)
-e_matrix = np.empty_like(e_run)
-for i, lam in enumerate((lam_min, lam_max)):
-    state = np.array([e_run[0, i], 0.0])  # (e_0, m_0)
+err_run = run.phi @ eigvecs.T  # rows: q_j^T (phi_t - phi*) along lambda_min, lambda_max
+err_matrix = np.empty_like(err_run)
+for j, lam in enumerate((lam_min, lam_max)):
+    state = np.array([err_run[0, j], 0.0])  # (phi_0 - phi*, m_0) along q_j
     M = momentum_matrix(alpha, beta, lam)
     for t in range(steps + 1):
-        e_matrix[t, i] = state[0]
+        err_matrix[t, j] = state[0]
         state = M @ state
-print(f"Momentum({alpha}, {beta}), {steps} steps: max |run - M^t (e_0, 0)| = "
-      f"{np.abs(e_run - e_matrix).max():.1e}")  # fmt: skip
+print(f"Momentum({alpha}, {beta}), {steps} steps: max |run - M^t (phi_0 - phi*, 0)| = "
+      f"{np.abs(err_run - err_matrix).max():.1e}")  # fmt: skip
 
 # %%
 # The map of rates
@@ -154,22 +165,25 @@ plt.show()
 # %%
 # Where the map comes from
 # ------------------------
-# Write :math:`\gamma = \alpha(1-\beta)`. The matrix :math:`M` has trace
-# :math:`s = 1 + \beta - \gamma\lambda` and determinant
-# :math:`(1 - \gamma\lambda)\beta + \alpha\beta(1-\beta)\lambda = \beta`, so its
-# eigenvalues solve
+# Write :math:`\nu = \alpha(1-\beta)`: it is Sutskever's step size
+# :math:`\nu` of :doc:`/nesterov`, the step that multiplies the gradient when
+# momentum is written with a velocity. The matrix :math:`M` has trace
+# :math:`\operatorname{tr} M = 1 + \beta - \nu\lambda` and determinant
+# :math:`(1 - \nu\lambda)\beta + \alpha\beta(1-\beta)\lambda = \beta`, so its
+# eigenvalues :math:`\Lambda` are the roots of its characteristic polynomial
 #
 # .. math::
 #
-#     z^2 - s z + \beta = 0, \qquad
-#     s^2 - 4\beta = \bigl((1-\sqrt\beta)^2 - \gamma\lambda\bigr)
-#                     \bigl((1+\sqrt\beta)^2 - \gamma\lambda\bigr).
+#     \chi(\Lambda) = \Lambda^2 - (\operatorname{tr} M)\, \Lambda + \beta, \qquad
+#     (\operatorname{tr} M)^2 - 4\beta = \bigl((1-\sqrt\beta)^2 - \nu\lambda\bigr)
+#                     \bigl((1+\sqrt\beta)^2 - \nu\lambda\bigr).
 #
-# **Underdamped** (:math:`(1-\sqrt\beta)^2 < \gamma\lambda < (1+\sqrt\beta)^2`):
+# **Underdamped** (:math:`(1-\sqrt\beta)^2 < \nu\lambda < (1+\sqrt\beta)^2`):
 # the discriminant is negative, the eigenvalues are a complex pair whose
 # product is :math:`\beta`, and :math:`\rho = \sqrt\beta` whatever
 # :math:`\alpha` is; the error spirals in. **Overdamped** (outside that
-# band): two real eigenvalues, :math:`\rho = (|s| + \sqrt{s^2 - 4\beta})/2`;
+# band): two real eigenvalues,
+# :math:`\rho = \bigl(|\operatorname{tr} M| + \sqrt{(\operatorname{tr} M)^2 - 4\beta}\bigr)/2`;
 # below the band the error creeps in without oscillating, above it it flips
 # sign every step. **Critical damping** is the border, where the
 # discriminant vanishes: :math:`\alpha(1-\beta)\lambda = (1 \mp \sqrt\beta)^2`,
@@ -177,12 +191,12 @@ plt.show()
 # curves.
 #
 # **Stability.** Since the eigenvalues' product is :math:`\beta < 1`, a
-# complex pair always converges. A real pair :math:`z_1 \le z_2` lies in
-# :math:`(-1, 1)` exactly when :math:`p(1) > 0` and :math:`p(-1) > 0` for
-# :math:`p(z) = z^2 - s z + \beta`: :math:`p(1) > 0` puts 1 outside
-# :math:`[z_1, z_2]`, and both roots above 1 would make their product exceed
-# 1, so both are below 1; likewise for :math:`-1`. With
-# :math:`p(1) = \gamma\lambda` and :math:`p(-1) = 2(1+\beta) - \gamma\lambda`,
+# complex pair always converges. A real pair :math:`\Lambda_1 \le \Lambda_2`
+# lies in :math:`(-1, 1)` exactly when :math:`\chi(1) > 0` and
+# :math:`\chi(-1) > 0`: :math:`\chi(1) > 0` puts 1 outside
+# :math:`[\Lambda_1, \Lambda_2]`, and both roots above 1 would make their
+# product exceed 1, so both are below 1; likewise for :math:`-1`. With
+# :math:`\chi(1) = \nu\lambda` and :math:`\chi(-1) = 2(1+\beta) - \nu\lambda`,
 # and since the complex band lies inside this interval
 # (:math:`(1+\sqrt\beta)^2 < 2(1+\beta)` for :math:`\beta < 1`),
 #
@@ -191,42 +205,45 @@ plt.show()
 #     \rho(\alpha, \beta, \lambda) < 1 \iff 0 < \alpha(1-\beta)\lambda < 2(1+\beta).
 #
 # With curvatures in between, no direction is worse than the extremes: as a
-# function of :math:`\gamma\lambda`, :math:`\rho` falls to :math:`\sqrt\beta`
+# function of :math:`\nu\lambda`, :math:`\rho` falls to :math:`\sqrt\beta`
 # at the lower edge of the band, stays there across it and rises after it, so
 # its maximum over :math:`[\lambda_{\min}, \lambda_{\max}]` is at an end. The
 # stability boundary of the run is therefore
 # :math:`\alpha(1-\beta)\lambda_{\max} = 2(1+\beta)`, the thick curve.
 #
-# **The optimum.** Which :math:`(\alpha, \beta)` gives the smallest rate
-# :math:`r`? Both eigenvalues lie in :math:`|z| \le r` exactly when
-# :math:`\beta \le r^2` (their product is :math:`\beta`) and
-# :math:`|s| \le r + \beta/r` (for a real pair, :math:`p(\pm r) \ge 0` as
-# above; a complex pair has :math:`|s| < 2\sqrt\beta \le r + \beta/r`). For
+# **The optimum.** Which :math:`(\alpha, \beta)` gives the smallest rate? A
+# rate :math:`\rho` is reached when both eigenvalues lie in
+# :math:`|\Lambda| \le \rho`, which holds exactly when
+# :math:`\beta \le \rho^2` (their product is :math:`\beta`) and
+# :math:`|\operatorname{tr} M| \le \rho + \beta/\rho` (for a real pair,
+# :math:`\chi(\pm\rho) \ge 0` as above; a complex pair has
+# :math:`|\operatorname{tr} M| < 2\sqrt\beta \le \rho + \beta/\rho`). For
 # both curvatures that reads
 #
 # .. math::
 #
-#     (1-r)\Bigl(1 - \frac{\beta}{r}\Bigr) \le \gamma\lambda_{\min}
+#     (1-\rho)\Bigl(1 - \frac{\beta}{\rho}\Bigr) \le \nu\lambda_{\min}
 #     \quad\text{and}\quad
-#     \gamma\lambda_{\max} \le (1+r)\Bigl(1 + \frac{\beta}{r}\Bigr),
+#     \nu\lambda_{\max} \le (1+\rho)\Bigl(1 + \frac{\beta}{\rho}\Bigr),
 #
-# and a step :math:`\gamma` fitting both exists when :math:`\kappa` is at most
+# and a step :math:`\nu` fitting both exists when :math:`\kappa` is at most
 # the ratio of the bounds, which grows with :math:`\beta`. So the best is
-# :math:`\beta = r^2`, where the condition becomes
-# :math:`\kappa \le \bigl((1+r)/(1-r)\bigr)^2`, that is
-# :math:`r \ge (\sqrt\kappa-1)/(\sqrt\kappa+1)`. At equality both curvatures
-# sit exactly on critical damping, :math:`\gamma\lambda_{\min} = (1-r)^2` and
-# :math:`\gamma\lambda_{\max} = (1+r)^2`; subtracting and adding the square
-# roots, :math:`\sqrt\gamma(\sqrt{\lambda_{\max}} - \sqrt{\lambda_{\min}}) = 2r`
-# and :math:`\sqrt\gamma(\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}}) = 2`.
+# :math:`\beta = \rho^2`, where the condition becomes
+# :math:`\kappa \le \bigl((1+\rho)/(1-\rho)\bigr)^2`, that is
+# :math:`\rho \ge (\sqrt\kappa-1)/(\sqrt\kappa+1)`. At equality both
+# curvatures sit exactly on critical damping,
+# :math:`\nu\lambda_{\min} = (1-\rho)^2` and
+# :math:`\nu\lambda_{\max} = (1+\rho)^2`; subtracting and adding the square
+# roots, :math:`\sqrt\nu(\sqrt{\lambda_{\max}} - \sqrt{\lambda_{\min}}) = 2\rho`
+# and :math:`\sqrt\nu(\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}}) = 2`.
 # This is Polyak's result for the heavy ball
-# :math:`\phi_{t+1} = \phi_t - \gamma g_t + \beta(\phi_t - \phi_{t-1})`
+# :math:`\phi_{t+1} = \phi_t - \nu g_t + \beta(\phi_t - \phi_{t-1})`
 # (:doc:`/momentum`):
 #
 # .. math::
 #
 #     \beta^* = \left(\frac{\sqrt\kappa-1}{\sqrt\kappa+1}\right)^2, \qquad
-#     \gamma^* = \left(\frac{2}{\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}}}\right)^2, \qquad
+#     \nu^* = \left(\frac{2}{\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}}}\right)^2, \qquad
 #     \rho^* = \sqrt{\beta^*} = \frac{\sqrt\kappa-1}{\sqrt\kappa+1}.
 #
 # Gradient descent is :math:`\beta = 0`, where :math:`\rho = |1 - \alpha\lambda|`;
@@ -236,44 +253,44 @@ plt.show()
 # :math:`(\kappa-1)/(\kappa+1)`.
 #
 # **From the heavy ball to** :class:`descend.Momentum`. The characteristic
-# polynomial :math:`z^2 - (1 + \beta - \alpha(1-\beta)\lambda) z + \beta` is
-# the heavy ball's with :math:`\gamma = \alpha(1-\beta)`; directly, from
+# polynomial :math:`\Lambda^2 - (1 + \beta - \alpha(1-\beta)\lambda) \Lambda + \beta` is
+# the heavy ball's with :math:`\nu = \alpha(1-\beta)`; directly, from
 # :math:`\alpha m_{t+1} = \phi_t - \phi_{t+1}`,
 # :math:`\phi_{t+1} = \phi_t - \alpha(\beta m_t + (1-\beta) g_t)
 # = \phi_t - \alpha(1-\beta) g_t + \beta(\phi_t - \phi_{t-1})`. With
 # :math:`1 - \beta^* = 4\sqrt\kappa/(\sqrt\kappa+1)^2` and
-# :math:`\gamma^* = 4/\bigl(\lambda_{\min}(\sqrt\kappa+1)^2\bigr)`,
+# :math:`\nu^* = 4/\bigl(\lambda_{\min}(\sqrt\kappa+1)^2\bigr)`,
 #
 # .. math::
 #
-#     \alpha^* = \frac{\gamma^*}{1-\beta^*} = \frac{1}{\lambda_{\min}\sqrt\kappa}
+#     \alpha^* = \frac{\nu^*}{1-\beta^*} = \frac{1}{\lambda_{\min}\sqrt\kappa}
 #              = \frac{1}{\sqrt{\lambda_{\min}\lambda_{\max}}} .
 #
 # The numbers, the heavy ball run next to :class:`descend.Momentum` with
-# :math:`\gamma = \alpha(1-\beta)`, and the formulas against the grid: the
+# :math:`\nu = \alpha(1-\beta)`, and the formulas against the grid: the
 # grid above, and a finer one around the optimum.
 root_kappa = np.sqrt(kappa)
 beta_star = ((root_kappa - 1) / (root_kappa + 1)) ** 2
-gamma_star = (2 / (np.sqrt(lam_max) + np.sqrt(lam_min))) ** 2
-alpha_star = gamma_star / (1 - beta_star)
+nu_star = (2 / (np.sqrt(lam_max) + np.sqrt(lam_min))) ** 2
+alpha_star = nu_star / (1 - beta_star)
 rate_gd = (kappa - 1) / (kappa + 1)
 print(f"kappa = {kappa:g}")
-print(f"heavy ball optimum: gamma* = {gamma_star:.6f}, beta* = {beta_star:.6f}")
-print(f"Momentum optimum:   alpha* = gamma*/(1 - beta*) = {alpha_star:.6f} "
+print(f"heavy ball optimum: nu* = {nu_star:.6f}, beta* = {beta_star:.6f}")
+print(f"Momentum optimum:   alpha* = nu*/(1 - beta*) = {alpha_star:.6f} "
       f"(1/sqrt(lam_min lam_max) = {1 / np.sqrt(lam_min * lam_max):.6f})")  # fmt: skip
 print(f"optimal rate sqrt(beta*) = {np.sqrt(beta_star):.6f}, "
-      f"max_i rho(alpha*, beta*, lam_i) = {run_rate(alpha_star, beta_star):.6f}")  # fmt: skip
+      f"max_j rho(alpha*, beta*, lam_j) = {run_rate(alpha_star, beta_star):.6f}")  # fmt: skip
 print(f"gradient descent: best alpha = {alpha_gd:.6f}, rate (kappa-1)/(kappa+1) = {rate_gd:.6f}, "
       f"|1 - alpha lam_max| = {momentum_rate(alpha_gd, 0.0, lam_max):.6f}")  # fmt: skip
 print(f"library: optimal_momentum(1, 100) = {opt}")
 
-phi_prev, phi = phi0, phi0 - gamma_star * problem.grad(phi0)  # heavy ball: no momentum yet
+phi_prev, phi = phi0, phi0 - nu_star * problem.grad(phi0)  # heavy ball: no momentum yet
 heavy_ball = [phi0, phi]
 for _ in range(steps - 1):
-    phi_prev, phi = phi, phi - gamma_star * problem.grad(phi) + beta_star * (phi - phi_prev)
+    phi_prev, phi = phi, phi - nu_star * problem.grad(phi) + beta_star * (phi - phi_prev)
     heavy_ball.append(phi)
 run_opt = descend.fit(descend.Momentum(alpha_star, beta_star), problem, phi0, steps=steps)
-print(f"heavy ball(gamma*, beta*) vs Momentum(alpha*, beta*), {steps} steps: "
+print(f"heavy ball(nu*, beta*) vs Momentum(alpha*, beta*), {steps} steps: "
       f"max |difference| = {np.abs(np.array(heavy_ball) - run_opt.phi).max():.1e}")  # fmt: skip
 
 i = np.unravel_index(np.argmin(R), R.shape)
@@ -293,7 +310,7 @@ print(f"fine grid ({fine.size} points): min rate {fine[j]:.6f} at alpha = {fine_
 # :math:`\beta^* = (9/11)^2 = 0.669421` and a rate of :math:`9/11 = 0.818182`
 # per step, against :math:`99/101 = 0.980198` for the best gradient descent,
 # :math:`\alpha = 2/101 = 0.019802`. The heavy ball with
-# :math:`\gamma^* = 0.033058` traces the same points as
+# :math:`\nu^* = 0.033058` traces the same points as
 # ``Momentum(alpha*, beta*)`` to rounding error. No grid point beats the
 # formula: the best of the map's grid is 0.8206, at
 # :math:`(\alpha, \beta) = (0.0989, 0.6733)` just above the star, and a grid

@@ -1,28 +1,37 @@
 r"""How fast momentum converges on a quadratic: the rate from a 2-by-2 matrix.
 
-On a quadratic :math:`L[\phi] = \tfrac12 \sum_i \lambda_i (\phi_i - \phi^*_i)^2`
-(coordinates along the Hessian's eigenvectors) the lecture's momentum
-(:class:`descend.Momentum`),
+On a quadratic with minimum :math:`\phi^*` whose Hessian has the orthonormal
+eigenvectors :math:`\mathbf{q}_j` and the eigenvalues :math:`\lambda_j`,
+
+.. math::
+
+    L[\phi] = L[\phi^*]
+    + \tfrac12 \sum_j \lambda_j \bigl(\mathbf{q}_j^\top (\phi - \phi^*)\bigr)^2,
+
+the lecture's momentum (:class:`descend.Momentum`),
 
 .. math::
 
     m_{t+1} = \beta m_t + (1-\beta) g_t, \qquad
     \phi_{t+1} = \phi_t - \alpha m_{t+1}, \qquad m_0 = 0,
 
-moves each coordinate on its own. With the error
-:math:`e_t = \phi_{t,i} - \phi^*_i` and the gradient :math:`g_t = \lambda e_t`
-of that coordinate,
+moves each eigen-direction on its own. Since
+:math:`\mathbf{q}_j^\top g_t = \lambda_j\, \mathbf{q}_j^\top (\phi_t - \phi^*)`,
+the coordinates along :math:`\mathbf{q}_j` of the error and of the momentum
+follow
 
 .. math::
 
-    \begin{bmatrix} e_{t+1} \\ m_{t+1} \end{bmatrix}
-    = \underbrace{\begin{bmatrix} 1 - \alpha(1-\beta)\lambda & -\alpha\beta \\
-        (1-\beta)\lambda & \beta \end{bmatrix}}_{M(\alpha, \beta, \lambda)}
-    \begin{bmatrix} e_t \\ m_t \end{bmatrix},
+    \begin{bmatrix} \mathbf{q}_j^\top (\phi_{t+1} - \phi^*) \\
+        \mathbf{q}_j^\top m_{t+1} \end{bmatrix}
+    = \underbrace{\begin{bmatrix} 1 - \alpha(1-\beta)\lambda_j & -\alpha\beta \\
+        (1-\beta)\lambda_j & \beta \end{bmatrix}}_{M(\alpha, \beta, \lambda_j)}
+    \begin{bmatrix} \mathbf{q}_j^\top (\phi_t - \phi^*) \\
+        \mathbf{q}_j^\top m_t \end{bmatrix},
 
-so the error shrinks like :math:`\rho(M)^t`, the spectral radius to the power
-of the step count (Goh, 2017, "Why Momentum Really Works", Distill). Plain
-gradient descent is :math:`\beta = 0`.
+so the error along :math:`\mathbf{q}_j` shrinks like :math:`\rho(M)^t`, the
+spectral radius to the power of the step count (Goh, 2017, "Why Momentum
+Really Works", Distill). Plain gradient descent is :math:`\beta = 0`.
 
 Examples
 --------
@@ -64,11 +73,14 @@ def momentum_matrix(alpha: float, beta: float, lam: float) -> FloatArray:
         \begin{bmatrix} 1 - \alpha(1-\beta)\lambda & -\alpha\beta \\
             (1-\beta)\lambda & \beta \end{bmatrix},
         \qquad
-        \begin{bmatrix} e_{t+1} \\ m_{t+1} \end{bmatrix}
-        = M \begin{bmatrix} e_t \\ m_t \end{bmatrix},
+        \begin{bmatrix} \phi_{t+1} - \phi^* \\ m_{t+1} \end{bmatrix}
+        = M \begin{bmatrix} \phi_t - \phi^* \\ m_t \end{bmatrix}
 
-    from :math:`m_{t+1} = \beta m_t + (1-\beta)\lambda e_t` and
-    :math:`e_{t+1} = e_t - \alpha m_{t+1}`. Its trace is
+    on a one-parameter quadratic
+    :math:`L[\phi] = \tfrac{\lambda}{2} (\phi - \phi^*)^2` (or along one
+    eigenvector of a larger quadratic's Hessian), from
+    :math:`m_{t+1} = \beta m_t + (1-\beta)\lambda (\phi_t - \phi^*)` and
+    :math:`\phi_{t+1} - \phi^* = \phi_t - \phi^* - \alpha m_{t+1}`. Its trace is
     :math:`1 + \beta - \alpha(1-\beta)\lambda` and its determinant
     :math:`\beta`.
 
@@ -112,26 +124,30 @@ def momentum_rate(alpha: float, beta: float, lam: float) -> float:
     The spectral radius :math:`\rho` of :func:`momentum_matrix`: the error
     along that direction shrinks like :math:`\rho^t` (times :math:`t` when
     the two eigenvalues coincide), and grows if :math:`\rho > 1`. The
-    eigenvalues solve :math:`z^2 - s z + \beta = 0` with
-    :math:`s = 1 + \beta - \gamma\lambda` and :math:`\gamma = \alpha(1-\beta)`,
-    whose discriminant is
+    eigenvalues :math:`\Lambda` of :math:`M` solve
+    :math:`\Lambda^2 - (\operatorname{tr} M)\, \Lambda + \beta = 0`, with the
+    trace :math:`\operatorname{tr} M = 1 + \beta - \nu\lambda` and
+    :math:`\nu = \alpha(1-\beta)` (Sutskever's step size), whose
+    discriminant is
 
     .. math::
 
-        s^2 - 4\beta = \bigl((1-\sqrt\beta)^2 - \gamma\lambda\bigr)
-                       \bigl((1+\sqrt\beta)^2 - \gamma\lambda\bigr),
+        (\operatorname{tr} M)^2 - 4\beta
+        = \bigl((1-\sqrt\beta)^2 - \nu\lambda\bigr)
+          \bigl((1+\sqrt\beta)^2 - \nu\lambda\bigr),
 
     so
 
     .. math::
 
         \rho(\alpha, \beta, \lambda) = \begin{cases}
-            \sqrt\beta & (1-\sqrt\beta)^2 < \gamma\lambda < (1+\sqrt\beta)^2
+            \sqrt\beta & (1-\sqrt\beta)^2 < \nu\lambda < (1+\sqrt\beta)^2
                 \quad \text{(complex pair: underdamped)}, \\
-            \tfrac12 \bigl(|s| + \sqrt{s^2 - 4\beta}\bigr) & \text{otherwise (real: overdamped)},
+            \tfrac12 \bigl(|\operatorname{tr} M| + \sqrt{(\operatorname{tr} M)^2 - 4\beta}\bigr)
+                & \text{otherwise (real: overdamped)},
         \end{cases}
 
-    and :math:`\rho < 1` exactly when :math:`0 < \gamma\lambda < 2(1+\beta)`.
+    and :math:`\rho < 1` exactly when :math:`0 < \nu\lambda < 2(1+\beta)`.
     With :math:`\beta = 0` this is gradient descent's
     :math:`|1 - \alpha\lambda|`. Where the discriminant vanishes (critical
     damping) :math:`\rho` has infinite slope, so rounding of the inputs at
@@ -165,7 +181,7 @@ def momentum_rate(alpha: float, beta: float, lam: float) -> float:
     0.949
     >>> momentum_rate(0.1, 0.0, 1.0)  # gradient descent
     0.9
-    >>> momentum_rate(1.0, 0.5, 10.0) > 1  # gamma lambda = 5 > 2 (1 + beta) = 3
+    >>> momentum_rate(1.0, 0.5, 10.0) > 1  # nu lambda = 5 > 2 (1 + beta) = 3
     True
     >>> momentum_rate(0.1, 1.0, 1.0)
     Traceback (most recent call last):
@@ -173,12 +189,12 @@ def momentum_rate(alpha: float, beta: float, lam: float) -> float:
     ValueError: beta must be in [0.0, 1.0), got 1.0
     """
     a, b, lam_ = _check(alpha, beta, lam)
-    x = a * (1 - b) * lam_  # gamma lambda
-    r = math.sqrt(b)
+    x = a * (1 - b) * lam_  # nu lambda, with nu = alpha (1 - beta)
+    r = math.sqrt(b)  # the rate of a complex pair, sqrt(beta)
     disc = ((1 - r) ** 2 - x) * ((1 + r) ** 2 - x)
     if disc < 0:
         return r
-    s = 1 + b - x
+    s = 1 + b - x  # the trace of M
     return 0.5 * (abs(s) + math.sqrt(disc))
 
 
@@ -206,23 +222,24 @@ def optimal_momentum(lam_min: float, lam_max: float) -> OptimalMomentum:
     r"""The fastest momentum for curvatures in :math:`[\lambda_{\min}, \lambda_{\max}]`.
 
     With :math:`\kappa = \lambda_{\max} / \lambda_{\min}`, Polyak's heavy ball
-    :math:`\phi_{t+1} = \phi_t - \gamma g_t + \beta(\phi_t - \phi_{t-1})`
+    :math:`\phi_{t+1} = \phi_t - \nu g_t + \beta(\phi_t - \phi_{t-1})`
     converges fastest, in the worst case over the curvatures, with
     (Polyak, 1964)
 
     .. math::
 
         \beta^* = \left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^2, \qquad
-        \gamma^* = \left(\frac{2}{\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}}}\right)^2,
+        \nu^* = \left(\frac{2}{\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}}}\right)^2,
         \qquad \rho^* = \sqrt{\beta^*} = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1},
 
     where gradient descent's best is :math:`(\kappa - 1)/(\kappa + 1)`.
     :class:`descend.Momentum` is the heavy ball with
-    :math:`\gamma = \alpha(1-\beta)`, so its best learning rate is
+    :math:`\nu = \alpha(1-\beta)` (Sutskever's step size), so its best
+    learning rate is
 
     .. math::
 
-        \alpha^* = \frac{\gamma^*}{1 - \beta^*}
+        \alpha^* = \frac{\nu^*}{1 - \beta^*}
                  = \frac{1}{\sqrt{\lambda_{\min}\lambda_{\max}}} .
 
     Parameters
