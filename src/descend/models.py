@@ -534,7 +534,11 @@ def gabor_data(
     noise: float = 0.1,
     envelope: float = 32.0,
 ) -> tuple[FloatArray, FloatArray]:
-    r"""Toy data set in the style of the lecture's Gabor example.
+    r"""Synthetic data in the style of the lecture's Gabor example.
+
+    For the textbook's own 30 points, which the lecture's figures use, see
+    :func:`descend.datasets.textbook_gabor`; this function is for experiments
+    that need other data (more points, other noise, known true parameters).
 
     .. math::
 
@@ -578,7 +582,9 @@ def linear_data(
     phi: tuple[float, float] = (0.7, 0.5),
     noise: float = 0.1,
 ) -> tuple[FloatArray, FloatArray]:
-    r"""Toy data set for the :class:`Linear` model.
+    r"""Synthetic data for the :class:`Linear` model.
+
+    For the textbook's own 12 points see :func:`descend.datasets.textbook_linear`.
 
     .. math::
 
