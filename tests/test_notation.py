@@ -62,7 +62,7 @@ def test_every_symbol_of_the_table_appears_once() -> None:
 
 def test_every_row_says_where_the_symbol_is_introduced() -> None:
     for row in rows():
-        assert re.search(r"\{(eq|doc|ref)\}`", row["where"]), row.group(0)
+        assert re.search(r"\{(eq|doc|ref|numref)\}`", row["where"]), row.group(0)
 
 
 def test_every_equation_the_table_links_to_exists() -> None:
