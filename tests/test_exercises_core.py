@@ -89,7 +89,7 @@ def test_the_students_arguments_are_copies() -> None:
     assert CASES[0].args[0].tolist() == [-2.0, 0.0, 3.0]
 
 
-def test_the_message_is_printed_and_warnings_do_not_leak(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_message_is_printed_and_no_warning_escapes(capsys: pytest.CaptureFixture[str]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         result = run_checks("sigmoid", naive, sigmoid, CASES, MISTAKES)
