@@ -13,7 +13,8 @@ from descend.models import sigmoid
 
 
 def naive(z: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-z))
+    p: np.ndarray = 1 / (1 + np.exp(-z))
+    return p
 
 
 CASES = [
