@@ -9,5 +9,24 @@ yet", and junk answers or errors are reported in the message.
 """
 
 from descend.exercises._core import Case, CheckResult, Mistake, run_checks
+from descend.exercises.adaptive import check_adam_step, check_normalized_step
+from descend.exercises.batches import check_epoch_batches
+from descend.exercises.gradients import check_gabor_gradient, check_linear_gradient
+from descend.exercises.losses import check_bce_with_logits, check_sigmoid
+from descend.exercises.momentum import check_momentum_step, check_nesterov_step
 
-__all__ = ["Case", "CheckResult", "Mistake", "run_checks"]
+__all__ = [
+    "Case",
+    "CheckResult",
+    "Mistake",
+    "check_adam_step",
+    "check_bce_with_logits",
+    "check_epoch_batches",
+    "check_gabor_gradient",
+    "check_linear_gradient",
+    "check_momentum_step",
+    "check_nesterov_step",
+    "check_normalized_step",
+    "check_sigmoid",
+    "run_checks",
+]

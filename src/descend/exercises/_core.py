@@ -110,11 +110,18 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _scale(e: np.ndarray) -> float:
+    """The largest finite ``|e|``, at least 1: an ``inf`` entry must not make ``atol`` infinite."""
+    e = np.asarray(e)
+    return max(1.0, float(np.max(np.abs(e[np.isfinite(e)]), initial=0)))
+
+
 def _same(expected: list[np.ndarray], got: list[np.ndarray]) -> bool:
+    """Same shapes, ``inf``/``NaN`` in the same places, and the finite entries close."""
     return all(
         e.shape == g.shape
         and bool(np.all(np.isfinite(g) == np.isfinite(e)))
-        and np.allclose(g, e, rtol=RTOL, atol=ATOL * max(1.0, float(np.max(np.abs(e), initial=0))))
+        and np.allclose(g, e, rtol=RTOL, atol=ATOL * _scale(e), equal_nan=True)
         for e, g in zip(expected, got, strict=True)
     )
 
