@@ -173,6 +173,9 @@ print(
 print(f"SGD, 20 seeds: escaped to the better valley in {escaped.sum()} of 20 runs")
 for name, runs in [("escaped", escaped), ("stuck", ~escaped)]:
     L = census_loss[runs]
+    if len(L) == 0:  # e.g. with B = 30 (gradient descent) no run escapes
+        print(f"  {name:8s} none")
+        continue
     spread = f"{L.mean():.3f} ± {L.std():.3f} (min {L.min():.3f}, max {L.max():.3f})"
     print(f"  {name:8s} loss after {census_epochs} epochs {spread}")
 print(f"  gradient descent finishing the runs ends at {np.unique(finished.round(3))}")

@@ -147,8 +147,10 @@ close = diff < 0.01
 print(f"|difference| < 0.01 in {close.sum()} of {n_seeds} draws; largest {diff.max():.3f}")
 split = away[:, 0] != away[:, 1]
 print(f"one form ends outside the best fit's valley (|phi_0| > 2), the other inside, in "
-      f"{split.sum()} draws; their |difference| is at least {diff[split].min():.2f}, "
-      f"the others' at most {diff[~split].max():.2f}")  # fmt: skip
+      f"{split.sum()} draws")  # fmt: skip
+if split.any() and (~split).any():  # both groups exist for beta = 0.6, not for every beta
+    print(f"their |difference| is at least {diff[split].min():.2f}, "
+          f"the others' at most {diff[~split].max():.2f}")  # fmt: skip
 
 fig, ax = plt.subplots(figsize=(5.6, 5.2))
 lim = (0.8 * finals.min(), 1.25 * finals.max())
