@@ -1,7 +1,8 @@
 """Developer tasks: ``nox`` runs tests, lint, typecheck, builds the site and tests it.
 
-``nox -s docs`` builds the site, ``nox -s docs-live`` serves it with live
-reload, ``nox -s golden`` regenerates the torch reference data.
+``nox -s docs`` builds the site, ``nox -s docs-student`` the students' edition
+(no solutions), ``nox -s docs-live`` serves the site with live reload,
+``nox -s golden`` regenerates the torch reference data.
 
 Each session builds its own virtualenv under ``.nox/`` with the running
 Python, using uv when it is installed (``pip install "nox[uv]"``) and
@@ -25,9 +26,17 @@ os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "lint", "typecheck", "docs", "site"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs", "docs-student", "site"]
 
-DOCS_GENERATED = ["docs/_build", "docs/auto_examples", "docs/generated", "docs/gen_modules"]
+DOCS_GENERATED = [
+    "docs/_build",
+    "docs/auto_examples",
+    "docs/auto_exercises",
+    "docs/generated",
+    "docs/gen_modules",
+    "docs/gen_modules_student",
+    "docs/_student_notebooks",
+]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 EXTRAS = PYPROJECT["project"]["optional-dependencies"]
@@ -36,6 +45,7 @@ LINT_PATHS = [
     "tests",
     "scripts",
     "gallery",
+    "exercises",
     "benchmarks",
     "docs/conf.py",
     "docs/_ext",
@@ -68,26 +78,51 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy", "--strict", *session.posargs)
 
 
-@nox.session
-def docs(session: nox.Session) -> None:
-    """Build the site (gallery executed), nitpicky, every warning an error.
-
-    ``nox -s docs -- clean`` first removes everything the build generated,
-    for a build from a clean tree; other arguments go to sphinx-build.
-    """
+def _build_site(session: nox.Session, args: list[str], *, student: bool) -> None:
     session.install("-e", ".[docs]")
-    args = list(session.posargs)
     if "clean" in args:
         args.remove("clean")
         for path in DOCS_GENERATED:
             shutil.rmtree(path, ignore_errors=True)
     session.run("python", "scripts/fetch_mathjax.py")
+    # The student edition has its own doctrees: its configuration differs (no solutions).
+    name, tag = ("student", ["-t", "student"]) if student else ("html", [])
+    doctrees = "docs/_build/student-doctrees" if student else "docs/_build/doctrees"
     session.run(
-        "sphinx-build", "-W", "--keep-going", "-n", "-b", "html",
-        "-d", "docs/_build/doctrees", "docs", "docs/_build/html", *args,
+        "sphinx-build", "-W", "--keep-going", "-n", *tag, "-b", "html",
+        "-d", doctrees, "docs", f"docs/_build/{name}", *args,
     )  # fmt: skip
-    index = Path("docs/_build/html/index.html").resolve()
-    session.log(f"The site is built: open {index.as_uri()}")
+    index = Path(f"docs/_build/{name}/index.html").resolve()
+    session.log(
+        f"The {'student edition of the ' if student else ''}site is built: open {index.as_uri()}"
+    )
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site (gallery executed), nitpicky, every warning an error.
+
+    ``nox -s docs -- clean`` first removes everything the build generated,
+    for a build from a clean tree; ``nox -s docs -- student`` builds the
+    students' edition instead (as ``nox -s docs-student``); other arguments go
+    to sphinx-build.
+    """
+    args = list(session.posargs)
+    student = "student" in args
+    if student:
+        args.remove("student")
+    _build_site(session, args, student=student)
+
+
+@nox.session(name="docs-student")
+def docs_student(session: nox.Session) -> None:
+    """Build the students' edition in docs/_build/student: the site without any solution.
+
+    No worked solutions under the chapter exercises, no solved programming
+    exercises; the student notebooks are there to download. Same arguments as
+    ``nox -s docs``.
+    """
+    _build_site(session, list(session.posargs), student=True)
 
 
 @nox.session(name="docs-live")
@@ -98,7 +133,7 @@ def docs_live(session: nox.Session) -> None:
     ignores = [f"--ignore={p}" for p in DOCS_GENERATED[1:]]
     session.run(
         "sphinx-autobuild", "docs", "docs/_build/html", "-d", "docs/_build/doctrees",
-        "--watch", "src", "--watch", "gallery", *ignores,
+        "--watch", "src", "--watch", "gallery", "--watch", "exercises", *ignores,
         "--ignore=docs/_static/mathjax", "--ignore=docs/sg_execution_times.rst",
         *session.posargs,
     )  # fmt: skip
@@ -106,9 +141,15 @@ def docs_live(session: nox.Session) -> None:
 
 @nox.session
 def site(session: nox.Session) -> None:
-    """Test the built site: browser checks, offline assets, every example as script and notebook."""
-    if not Path("docs/_build/html/index.html").exists():
-        session.error("Build the site first: nox -s docs")
+    """Test both built sites: browser checks, offline assets, examples, exercises, no solutions.
+
+    Every example runs as a script and as a notebook; the student notebooks
+    run as downloaded and the solved exercises pass their checks; the student
+    edition has no solution anywhere.
+    """
+    for name, build in [("html", "nox -s docs"), ("student", "nox -s docs-student")]:
+        if not Path(f"docs/_build/{name}/index.html").exists():
+            session.error(f"Build the site first: {build}")
     session.install("-e", ".[docs,site]")
     session.run("pytest", "-m", "site", "tests/website", *session.posargs)
 

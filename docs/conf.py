@@ -3,12 +3,18 @@
 Built offline: MathJax comes from a local copy (fetched from npm by
 ``nox -s docs`` into ``_static/mathjax``), there is no intersphinx, and every
 warning is an error (``sphinx-build -W -n``).
+
+Two sites are built from these sources: the public one (``nox -s docs``), with
+the worked solutions of the chapter exercises (collapsed) and the solved
+programming exercises, and the student one (``nox -s docs-student``, i.e.
+``sphinx-build -t student``), with neither.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from sphinx_gallery.sorting import ExplicitOrder, FileNameSortKey
 
@@ -19,6 +25,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE / "_ext"))
 from gallery_hooks import reset_example  # noqa: E402
 
+# The student build (`sphinx-build -t student`, `nox -s docs-student`): no solutions at all.
+STUDENT = tags.has("student")  # noqa: F821 (`tags` is given to conf.py by Sphinx)
+
 project = "descend"
 author = "the descend developers"
 copyright = "2026, the descend developers"
@@ -27,6 +36,7 @@ version = release
 
 extensions = [
     "gallery_hooks",  # docs/_ext: warnings fail examples, no CDN links in animations
+    "exercise_notebooks",  # docs/_ext: the student notebooks, made from exercises/ex_*.py
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
@@ -37,13 +47,25 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinx_copybutton",
     "sphinx_design",
+    "sphinx_exercise",
+    "sphinx_togglebutton",  # collapses the `:class: dropdown` solutions (click to open)
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/**/*.ipynb",
-                    "auto_examples/**/*.py", "auto_examples/**/*.zip", "auto_examples/**/*.json",
-                    "auto_examples/**/*.md5"]  # fmt: skip
+exclude_patterns = ["_build", "**.ipynb_checkpoints"] + [
+    f"{gallery}/**/*.{ext}"
+    for gallery in ("auto_examples", "auto_exercises")
+    for ext in ("ipynb", "py", "zip", "json", "md5")
+]
+if STUDENT:
+    # The solved programming exercises stay out of the student site, also when a public
+    # build left them in docs/auto_exercises.
+    exclude_patterns.append("auto_exercises/**")
+    # The checkers' docstrings show passing functions, that is, solutions: the students'
+    # edition leaves out their examples (see _drop_checker_examples) and the highlighted
+    # module sources (viewcode), which would show the same docstrings.
+    extensions.remove("sphinx.ext.viewcode")
 nitpicky = True
 # Types from libraries we do not cross-link (no intersphinx: the build is offline).
 nitpick_ignore_regex = [
@@ -63,6 +85,11 @@ nitpick_ignore_regex = [
     ("py:class", r"float \| descend\.schedules\.Schedule"),
 ]
 suppress_warnings = ["config.cache"]  # the gallery config holds functions; fine to rebuild
+if STUDENT:
+    # exercises.md lists the solved exercises (auto_exercises/index) in a toctree inside
+    # `{only} not student`; the student build excludes those pages, and Sphinx warns about a
+    # toctree entry before it drops the `only` block. The public build keeps this warning.
+    suppress_warnings.append("toc.excluded")
 
 # -- MyST ----------------------------------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "attrs_inline",
@@ -102,6 +129,18 @@ bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "alpha"
 bibtex_reference_style = "author_year"
 
+# -- Exercises -----------------------------------------------------------------------------
+# Chapter exercises: sphinx-exercise. Their solutions are collapsed (`:class: dropdown`) on the
+# public site and left out of the student site.
+hide_solutions = STUDENT
+# Programming exercises: exercises/ex_<N>_<name>.py, solved, run by sphinx-gallery into
+# auto_exercises (public site only). docs/_ext/exercise_notebooks.py writes the student versions
+# (solutions replaced by TODO stubs) into _student_notebooks/ in both builds: exercises.md
+# offers them for download.
+exercise_notebooks_source = "../exercises"
+exercise_notebooks_dir = "_student_notebooks"
+exercise_notebooks_gallery_dir = "auto_exercises"
+
 # -- Gallery -------------------------------------------------------------------------------
 GALLERY_SECTIONS = [
     "../gallery/01_training_goes_wrong",
@@ -114,11 +153,13 @@ GALLERY_SECTIONS = [
 
 
 sphinx_gallery_conf = {
-    "examples_dirs": "../gallery",
-    "gallery_dirs": "auto_examples",
+    # The solved programming exercises only on the public site.
+    "examples_dirs": ["../gallery"] if STUDENT else ["../gallery", "../exercises"],
+    "gallery_dirs": ["auto_examples"] if STUDENT else ["auto_examples", "auto_exercises"],
+    # Sections of the gallery in course order; the exercises (no sections) by file name, ex_1...
     "subsection_order": ExplicitOrder(GALLERY_SECTIONS),
     "within_subsection_order": FileNameSortKey,
-    "filename_pattern": r"/plot_",
+    "filename_pattern": r"/(plot|ex)_",
     "reset_modules": ("matplotlib", reset_example),
     "reset_modules_order": "both",
     "only_warn_on_example_error": False,
@@ -137,7 +178,12 @@ sphinx_gallery_conf = {
     "first_notebook_cell": "%matplotlib inline",
     "promote_jupyter_magic": True,
     "doc_module": ("descend",),
-    "backreferences_dir": "gen_modules/backreferences",
+    # The API pages' "Examples using ..." lists. The student build keeps its own: sphinx-gallery
+    # rewrites these files from the examples it sees (recovering skipped ones from their caches),
+    # so stale entries of solved exercises could otherwise reach the student site.
+    "backreferences_dir": (
+        "gen_modules_student/backreferences" if STUDENT else "gen_modules/backreferences"
+    ),
     "inspect_global_variables": False,
 }
 
@@ -163,5 +209,25 @@ html_theme_options = {
 html_context = {"default_mode": "auto"}
 html_last_updated_fmt = None
 html_show_sourcelink = False
+# The page sources hold the solutions: the student site has no copy of them (_sources/).
+html_copy_source = not STUDENT
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
+
+
+def _drop_checker_examples(
+    app: object, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    """In the students' edition, cut the Examples section of the exercise checkers' docs."""
+    if not name.startswith("descend.exercises"):
+        return
+    for i, line in enumerate(lines):
+        if line.strip() in {".. rubric:: Examples", "Examples", ":Examples:"}:
+            del lines[i:]
+            return
+
+
+def setup(app: Any) -> None:
+    """Register this configuration's own hooks."""
+    if STUDENT:
+        app.connect("autodoc-process-docstring", _drop_checker_examples, priority=600)

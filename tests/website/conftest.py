@@ -1,4 +1,9 @@
-"""Fixtures for the tests of the built site (``nox -s docs`` first, then ``nox -s site``).
+"""Fixtures for the tests of the built sites (``nox -s docs docs-student``, then ``nox -s site``).
+
+Two sites are built from the same sources: the public one (docs/_build/html)
+and the students' edition without solutions (docs/_build/student). The
+``site`` fixture gives each in turn, so that every test using it checks both;
+``public_site`` and ``student_site`` give one.
 
 The browser is Debian's headless Chromium driven by its ChromeDriver. Where
 they are not installed the browser tests are skipped, unless
@@ -9,12 +14,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import os
 import shutil
 import socketserver
+import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,22 +32,73 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "docs" / "_build" / "html"
+STUDENT_SITE = ROOT / "docs" / "_build" / "student"
 GALLERY = ROOT / "gallery"
 BUILT_EXAMPLES = ROOT / "docs" / "auto_examples"
+EXERCISES = ROOT / "exercises"
+EXERCISE_SCRIPTS = sorted(EXERCISES.glob("ex_*.py"))
+CHAPTERS = [
+    "training-goes-wrong",
+    "gradients",
+    "gradient-descent",
+    "nonconvex",
+    "sgd",
+    "momentum",
+    "nesterov",
+    "normalized-gradients",
+    "adam",
+    "choosing",
+]
 
 
-def html_pages() -> list[Path]:
-    """Every page of the built site (not the highlighted sources of _modules)."""
+def html_pages(site: Path = SITE) -> list[Path]:
+    """Every page of a built site (not the highlighted sources of _modules)."""
     return sorted(
-        p for p in SITE.rglob("*.html") if not {"_static", "_sources", "_modules"} & set(p.parts)
+        p for p in site.rglob("*.html") if not {"_static", "_sources", "_modules"} & set(p.parts)
     )
 
 
+def _built(site: Path, command: str) -> Path:
+    if not (site / "index.html").exists():
+        pytest.fail(f"no built site in {site}: run `{command}` first")
+    return site
+
+
+@pytest.fixture(scope="session", params=["public", "student"])
+def site(request: pytest.FixtureRequest) -> Path:
+    """Each built site in turn: the public one, then the students' edition."""
+    if request.param == "student":
+        return _built(STUDENT_SITE, "nox -s docs-student")
+    return _built(SITE, "nox -s docs")
+
+
 @pytest.fixture(scope="session")
-def site() -> Path:
-    if not (SITE / "index.html").exists():
-        pytest.fail(f"no built site in {SITE}: run `nox -s docs` first")
-    return SITE
+def public_site() -> Path:
+    return _built(SITE, "nox -s docs")
+
+
+@pytest.fixture(scope="session")
+def student_site() -> Path:
+    return _built(STUDENT_SITE, "nox -s docs-student")
+
+
+def _exercise_extension() -> Any:
+    # docs/_ext is not a package: load the extension that makes the student notebooks.
+    path = ROOT / "docs" / "_ext" / "exercise_notebooks.py"
+    spec = importlib.util.spec_from_file_location("exercise_notebooks", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_EXT = _exercise_extension()
+#: The student version of an exercise script (the build's own function).
+strip_solutions: Callable[[str, str], str] = _EXT.strip_solutions
+#: ``exercises/ex_5_momentum.py`` -> ``momentum_exercise``.
+student_stem: Callable[[Path], str] = _EXT.student_stem
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

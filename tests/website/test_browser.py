@@ -98,7 +98,7 @@ def _problems_on(browser: Chrome, url: str, base_url: str, site: Path) -> list[s
 
 
 def test_every_page_loads_cleanly_in_chromium(browser: Chrome, base_url: str, site: Path) -> None:
-    pages = html_pages()
+    pages = html_pages(site)
     assert len(pages) > 20, "the site looks incomplete"
     failures: dict[str, list[str]] = {}
     for page in pages:
@@ -140,7 +140,7 @@ def test_home_page_reaches_every_topic_in_two_clicks(browser: Chrome, base_url: 
             second |= {h.split("#")[0] for h in browser.execute_script(LINKS)}
     topics = ["training-goes-wrong", "gradients", "gradient-descent", "nonconvex", "sgd",
               "momentum", "nesterov", "normalized-gradients", "adam", "choosing", "library",
-              "api", "performance", "references", "auto_examples/index"]  # fmt: skip
+              "exercises", "api", "performance", "references", "auto_examples/index"]  # fmt: skip
     assert [t for t in topics if base_url + t + ".html" not in first] == []
     examples = sorted(p for p in second if "/auto_examples/" in p and "/plot_" in p)
     assert len(examples) >= 17, examples

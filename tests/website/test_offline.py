@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SITE, html_pages
+from .conftest import html_pages
 
 pytestmark = pytest.mark.site
 
@@ -32,7 +32,7 @@ EXTERNAL = re.compile(r"^(https?:)?//", re.IGNORECASE)
 
 
 def test_no_page_loads_a_script_or_stylesheet_from_another_host(site: Path) -> None:
-    pages = html_pages()
+    pages = html_pages(site)
     assert len(pages) > 20
     offenders = {}
     for page in pages:
@@ -57,5 +57,5 @@ def test_no_stylesheet_imports_anything_from_another_host(site: Path) -> None:
 def test_math_is_rendered_by_the_local_mathjax_copy(site: Path) -> None:
     page = (site / "gradient-descent.html").read_text(encoding="utf-8")
     assert re.search(r'<script[^>]+src="_static/mathjax/tex-chtml\.js', page)
-    assert (SITE / "_static" / "mathjax" / "tex-chtml.js").stat().st_size > 100_000
-    assert (SITE / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").stat().st_size > 100_000
+    assert (site / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
