@@ -10,20 +10,10 @@ import pytest
 
 import descend
 
+from .conftest import CHAPTERS
+
 pytestmark = pytest.mark.site
 
-CHAPTERS = [
-    "training-goes-wrong",
-    "gradients",
-    "gradient-descent",
-    "nonconvex",
-    "sgd",
-    "momentum",
-    "nesterov",
-    "normalized-gradients",
-    "adam",
-    "choosing",
-]
 OPTIMIZERS = [
     name
     for name in descend.__all__
