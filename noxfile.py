@@ -88,6 +88,8 @@ def _build_site(session: nox.Session, args: list[str], *, student: bool) -> None
     # The student edition has its own doctrees: its configuration differs (no solutions).
     name, tag = ("student", ["-t", "student"]) if student else ("html", [])
     doctrees = "docs/_build/student-doctrees" if student else "docs/_build/doctrees"
+    if student:  # it has no module sources (they show the checkers' solved examples):
+        shutil.rmtree("docs/_build/student/_modules", ignore_errors=True)  # none left over
     session.run(
         "sphinx-build", "-W", "--keep-going", "-n", *tag, "-b", "html",
         "-d", doctrees, "docs", f"docs/_build/{name}", *args,
