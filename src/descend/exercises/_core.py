@@ -65,7 +65,22 @@ class Mistake:
     hint: str
 
 
-class _JunkError(Exception):
+@dataclass(frozen=True)
+class Answers:
+    """How a checker reads, compares and describes one kind of answer.
+
+    ``read`` turns a returned value into something comparable or raises
+    :class:`JunkError` saying what is wrong; ``same`` and ``difference``
+    compare two read answers; ``kind`` names them in messages ("numbers").
+    """
+
+    read: Callable[[Any], Any]
+    same: Callable[[Any, Any], bool]
+    difference: Callable[[Any, Any], str]
+    kind: str
+
+
+class JunkError(Exception):
     """The student's answer cannot be compared (wrong type, shape, NaN...)."""
 
 
@@ -82,22 +97,22 @@ def _call(function: Callable[..., Any], case: Case) -> tuple[Any, list[str]]:
 
 
 def _as_arrays(answer: Any, n_outputs: int) -> list[np.ndarray]:
-    """The answer as ``n_outputs`` float arrays, or :class:`_JunkError` saying what is wrong."""
+    """The answer as ``n_outputs`` float arrays, or :class:`JunkError` saying what is wrong."""
     parts = answer if n_outputs > 1 else (answer,)
     if n_outputs > 1 and (not isinstance(parts, tuple | list) or len(parts) != n_outputs):
-        raise _JunkError(
+        raise JunkError(
             f"should return a tuple of {n_outputs} values, but returned {_show(answer)}"
         )
     arrays = []
     for part in parts:
         if part is None:
-            raise _JunkError("returned None: is a `return` statement missing?")
+            raise JunkError("returned None: is a `return` statement missing?")
         if isinstance(part, str | bytes):
-            raise _JunkError(f"returned the string {part!r}, not numbers")
+            raise JunkError(f"returned the string {part!r}, not numbers")
         try:
             arrays.append(np.asarray(part, dtype=np.float64))
         except (TypeError, ValueError):
-            raise _JunkError(f"returned {_show(part)}, which is not numbers") from None
+            raise JunkError(f"returned {_show(part)}, which is not numbers") from None
     return arrays
 
 
@@ -148,16 +163,16 @@ def _first_difference(
 
 
 def _matching_mistake(
-    mistakes: Sequence[Mistake], case: Case, got: list[np.ndarray], warned: bool, n_outputs: int
+    mistakes: Sequence[Mistake], case: Case, got: Any, warned: bool, answers: Answers
 ) -> Mistake | None:
     """The first usual mistake whose wrong answer (and warnings) the student's answer matches."""
     for mistake in mistakes:
         try:
             answer, warns = _call(mistake.wrong, case)
-            wrong = _as_arrays(answer, n_outputs)
+            wrong = answers.read(answer)
         except Exception:  # a mistake that cannot run on this case cannot match it
             continue
-        if bool(warns) == warned and _same(wrong, got):
+        if bool(warns) == warned and answers.same(wrong, got):
             return mistake
     return None
 
@@ -197,26 +212,33 @@ def run_checks(
     verbose
         Print the message (as a notebook wants); the result holds it either way.
     """
-    result = _verdict(name, student, reference, cases, mistakes, tuple(outputs), success)
+    n = len(outputs)
+    answers = Answers(
+        read=lambda answer: _as_arrays(answer, n),
+        same=_same,
+        difference=lambda expected, got: _first_difference(outputs, expected, got),
+        kind="numbers",
+    )
+    result = verdict(name, student, reference, cases, mistakes, answers, success)
     if verbose:
         print(result.message)
     return result
 
 
-def _verdict(
+def verdict(
     name: str,
     student: object,
     reference: Callable[..., Any],
     cases: Sequence[Case],
     mistakes: Sequence[Mistake],
-    outputs: tuple[str, ...],
+    answers: Answers,
     success: str,
 ) -> CheckResult:
+    """Compare ``student`` with ``reference`` on every case (as :func:`run_checks`, silent)."""
     if not callable(student):
         return CheckResult(False, f"{name}: expected a function, got {_show(student)}")
-    n = len(outputs)
     for case in cases:
-        expected = _as_arrays(_call(reference, case)[0], n)
+        expected = answers.read(_call(reference, case)[0])
         try:
             answer, warns = _call(student, case)
         except NotImplementedError:
@@ -229,20 +251,21 @@ def _verdict(
                 False, f"{name} raised {type(err).__name__}: {err} (on {case.label})"
             )
         try:
-            got = _as_arrays(answer, n)
-        except _JunkError as junk:
+            got = answers.read(answer)
+        except JunkError as junk:
             return CheckResult(False, f"{name} {junk} (on {case.label})")
-        if _same(expected, got) and not warns:
+        if answers.same(expected, got) and not warns:
             continue
-        mistake = _matching_mistake(mistakes, case, got, bool(warns), n)
-        if _same(expected, got):
-            problem = f"gives the right numbers but warns ({'; '.join(sorted(set(warns)))})"
+        mistake = _matching_mistake(mistakes, case, got, bool(warns), answers)
+        if answers.same(expected, got):
+            kind = answers.kind
+            problem = f"gives the right {kind} but warns ({'; '.join(sorted(set(warns)))})"
         elif not all(np.all(np.isfinite(g)) for g in got) and all(
             np.all(np.isfinite(e)) for e in expected
         ):
-            problem = f"returns inf or NaN: {_first_difference(outputs, expected, got)}"
+            problem = f"returns inf or NaN: {answers.difference(expected, got)}"
         else:
-            problem = f"is wrong: {_first_difference(outputs, expected, got)}"
+            problem = f"is wrong: {answers.difference(expected, got)}"
         message = f"{name} {problem}, on {case.label}."
         if mistake is not None:
             message += f"\nHint: {mistake.hint}"

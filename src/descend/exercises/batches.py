@@ -16,13 +16,13 @@ reference is :func:`descend.minibatches.minibatches`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from descend.exercises._core import Case, CheckResult, Mistake, _call, _show
+from descend.exercises._core import Answers, Case, CheckResult, JunkError, Mistake, _show, verdict
 from descend.minibatches import minibatches
 
 __all__ = ["check_epoch_batches"]
@@ -164,48 +164,44 @@ def _cases() -> list[Case]:
     ]
 
 
-class _JunkError(Exception):
-    """The answer is not a list of 1-D integer arrays."""
-
-
 def _as_batches(answer: Any) -> list[NDArray[Any]]:
-    """The answer as a list of 1-D integer arrays, or :class:`_JunkError` saying what is wrong."""
+    """The answer as a list of 1-D integer arrays, or :class:`JunkError` saying what is wrong."""
     if answer is None:
-        raise _JunkError("returned None: is a `return` statement missing?")
+        raise JunkError("returned None: is a `return` statement missing?")
     if isinstance(answer, str | bytes):
-        raise _JunkError(f"returned the string {answer!r}, not a list of index arrays")
+        raise JunkError(f"returned the string {answer!r}, not a list of index arrays")
     if isinstance(answer, np.ndarray):
-        raise _JunkError(
+        raise JunkError(
             f"returned one array of shape {answer.shape}, not a list of index arrays: the "
             "last batch may be shorter than the others, so return a list, one array per batch"
         )
     if not isinstance(answer, list | tuple):
-        raise _JunkError(
+        raise JunkError(
             f"returned {_show(answer)} of type {type(answer).__name__}, not a list of "
             "index arrays" + (": wrap it in list(...)" if hasattr(answer, "__iter__") else "")
         )
     batches = []
     for k, item in enumerate(answer):
         if item is None or isinstance(item, str | bytes):
-            raise _JunkError(f"returned {_show(item)} as batch {k}, not an array of indices")
+            raise JunkError(f"returned {_show(item)} as batch {k}, not an array of indices")
         try:
             batch = np.asarray(item)
         except (TypeError, ValueError):
-            raise _JunkError(
+            raise JunkError(
                 f"returned {_show(item)} as batch {k}, not an array of indices"
             ) from None
         if batch.ndim != 1:
-            raise _JunkError(
+            raise JunkError(
                 f"returned {_show(item)} as batch {k}: each batch should be a 1-D array of "
                 f"indices, this one has shape {batch.shape}"
             )
         if batch.size and batch.dtype == np.bool_:
-            raise _JunkError(
+            raise JunkError(
                 f"returned a boolean mask as batch {k}: return the indices of the examples "
                 "(an integer array), not a mask"
             )
         if batch.size and not np.issubdtype(batch.dtype, np.integer):
-            raise _JunkError(
+            raise JunkError(
                 f"returned batch {k} as {_show(batch)} of dtype {batch.dtype}: indices must be "
                 "integers, so that x[batch] works"
             )
@@ -238,60 +234,6 @@ def _first_difference(expected: Sequence[NDArray[Any]], got: Sequence[NDArray[An
             size = "" if len(e) == len(g) else f" ({len(g)} indices, expected {len(e)})"
             return f"batch {k} is {_ints(g)}, expected {_ints(e)}{size}"
     return "the batches differ"
-
-
-def _matching_mistake(case: Case, got: list[NDArray[Any]], warned: bool) -> Mistake | None:
-    """The first usual mistake whose batches (and warnings) the student's answer matches."""
-    for mistake in MISTAKES:
-        try:
-            answer, warns = _call(mistake.wrong, case)
-            wrong = _as_batches(answer)
-        except Exception:  # a mistake that cannot run on this case cannot match it
-            continue
-        if bool(warns) == warned and _same(wrong, got):
-            return mistake
-    return None
-
-
-def _verdict(
-    student: object, cases: Sequence[Case], reference: Callable[..., list[IntArray]]
-) -> CheckResult:
-    name = "epoch_batches"
-    if not callable(student):
-        return CheckResult(False, f"{name}: expected a function, got {_show(student)}")
-    for case in cases:
-        expected = reference(*case.args)
-        try:
-            answer, warns = _call(student, case)
-        except NotImplementedError:
-            return CheckResult(
-                False, f"{name}: not done yet (it still raises NotImplementedError): "
-                "write its body, then run this check again."
-            )  # fmt: skip
-        except Exception as err:  # the student's code failed: report, never raise
-            return CheckResult(
-                False, f"{name} raised {type(err).__name__}: {err} (on {case.label})"
-            )
-        try:
-            got = _as_batches(answer)
-        except _JunkError as junk:
-            return CheckResult(False, f"{name} {junk} (on {case.label})")
-        if _same(expected, got) and not warns:
-            continue
-        if _same(expected, got):
-            problem = f"gives the right batches but warns ({'; '.join(sorted(set(warns)))})"
-        else:
-            problem = f"is wrong: {_first_difference(expected, got)}"
-        mistake = _matching_mistake(case, got, bool(warns))
-        message = f"{name} {problem}, on {case.label}."
-        if mistake is not None:
-            message += f"\nHint: {mistake.hint}"
-        return CheckResult(False, message, None if mistake is None else mistake.name)
-    return CheckResult(
-        True,
-        f"{name}: correct on all {len(cases)} checks. Every example is in exactly one "
-        "batch of the epoch, in the permutation's order.",
-    )
 
 
 def check_epoch_batches(student: object, *, verbose: bool = True) -> CheckResult:
@@ -357,7 +299,11 @@ def check_epoch_batches(student: object, *, verbose: bool = True) -> CheckResult
     batches of sizes [5, 5, 5, 5, 3], on a permutation of 23 examples, batch_size = 5
     (the last batch holds 3).
     """
-    result = _verdict(student, _cases(), _reference)
+    result = verdict(
+        "epoch_batches", student, _reference, _cases(), MISTAKES,
+        Answers(read=_as_batches, same=_same, difference=_first_difference, kind="batches"),
+        "Every example is in exactly one batch of the epoch, in the permutation's order.",
+    )  # fmt: skip
     if verbose:
         print(result.message)
     return result
