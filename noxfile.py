@@ -2,7 +2,8 @@
 
 ``nox -s docs`` builds the site, ``nox -s docs-student`` the students' edition
 (no solutions), ``nox -s docs-live`` serves the site with live reload,
-``nox -s golden`` regenerates the torch reference data.
+``nox -s golden`` regenerates the torch reference data, ``nox -s js`` tests
+the playground's JavaScript with Node.js.
 
 Each session builds its own virtualenv under ``.nox/`` with the running
 Python, using uv when it is installed (``pip install "nox[uv]"``) and
@@ -26,7 +27,7 @@ os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "lint", "typecheck", "docs", "docs-student", "site"]
+nox.options.sessions = ["tests", "js", "lint", "typecheck", "docs", "docs-student", "site"]
 
 DOCS_GENERATED = [
     "docs/_build",
@@ -60,6 +61,15 @@ def tests(session: nox.Session) -> None:
     # in tests/ are the same module files.
     session.install("-e", ".[test,fused]")  # fused: numba, to test the compiled path too
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=False)
+def js(session: nox.Session) -> None:
+    """The playground's JavaScript modules: ``node --test`` (Node.js >= 20, no npm packages)."""
+    if shutil.which("node") is None:
+        session.error("Node.js is not installed (Debian: apt-get install nodejs)")
+    session.chdir("docs/_playground")
+    session.run("node", "--test", "test/", *session.posargs, external=True)
 
 
 @nox.session
@@ -178,3 +188,17 @@ def bench(session: nox.Session) -> None:
         "python", "benchmarks/bench_optimizers.py", "--json", "benchmarks/results.json",
         *session.posargs,
     )  # fmt: skip
+
+
+@nox.session(name="bench-playground")
+def bench_playground(session: nox.Session) -> None:
+    """The playground's speed in headless Chromium against descend (after ``nox -s docs``).
+
+    Prints the time to recompute four optimizers x 1000 steps on the Gabor data (the
+    playground's work on every slider move) as a share of a 60 Hz frame and against
+    the same steps run by descend in Python; ``-- --output FILE`` also saves it.
+    """
+    if not Path("docs/_build/html/playground.html").exists():
+        session.error("Build the site first: nox -s docs")
+    session.install("-e", ".[site]")
+    session.run("python", "benchmarks/bench_playground.py", *session.posargs)

@@ -37,6 +37,7 @@ version = release
 extensions = [
     "gallery_hooks",  # docs/_ext: warnings fail examples, no CDN links in animations
     "exercise_notebooks",  # docs/_ext: the student notebooks, made from exercises/ex_*.py
+    "playground",  # docs/_ext: the playground's ES modules joined into one script for file://
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
@@ -53,7 +54,7 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "**.ipynb_checkpoints"] + [
+exclude_patterns = ["_build", "_playground", "**.ipynb_checkpoints"] + [
     f"{gallery}/**/*.{ext}"
     for gallery in ("auto_examples", "auto_exercises")
     for ext in ("ipynb", "py", "zip", "json", "md5")
