@@ -59,7 +59,10 @@ def tests(session: nox.Session) -> None:
     """Pytest, doctests included (testpaths and --doctest-modules are in pyproject.toml)."""
     # Editable, so that the doctests collected from src/ and `import descend`
     # in tests/ are the same module files.
-    session.install("-e", ".[test,fused]")  # fused: numba, to test the compiled path too
+    # fused: numba, to test the compiled path too; scikit-learn (a docs requirement, for
+    # the real-data examples) to test that descend reaches scikit-learn's optimum.
+    sklearn = [r for r in EXTRAS["docs"] if r.startswith("scikit-learn")]
+    session.install("-e", ".[test,fused]", *sklearn)
     session.run("pytest", *session.posargs)
 
 

@@ -150,6 +150,7 @@ GALLERY_SECTIONS = [
     "../gallery/04_sgd",
     "../gallery/05_momentum",
     "../gallery/06_adaptive",
+    "../gallery/07_real_data",
 ]
 
 

@@ -10,10 +10,10 @@ from descend._validate import FloatArray
 
 
 def central_difference(L: Callable[[FloatArray], float], phi: FloatArray, h: float) -> FloatArray:
-    """The gradient of ``L`` at a two-parameter ``phi`` by central differences of step ``h``."""
-    g = np.zeros(2)
-    for j in range(2):
-        e = np.zeros(2)
+    """The gradient of ``L`` at a flat ``phi`` (any size) by central differences of step ``h``."""
+    g = np.zeros(phi.size)
+    for j in range(phi.size):
+        e = np.zeros(phi.size)
         e[j] = h
         g[j] = (L(phi + e) - L(phi - e)) / (2 * h)
     return g

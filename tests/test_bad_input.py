@@ -60,7 +60,17 @@ from descend import (
 )
 from descend.landscapes import DataLoss, Quadratic
 from descend.minibatches import batches_per_epoch, minibatches
-from descend.models import Gabor, Linear, Logistic, Model
+from descend.models import (
+    Gabor,
+    Linear,
+    Logistic,
+    Model,
+    bce_with_logits,
+    softmax,
+    softmax_cross_entropy,
+    softmax_cross_entropy_grad,
+)
+from descend.networks import MLP, LogisticRegression
 from descend.schedules import (
     ConstantLR,
     CosineAnnealingLR,
@@ -1239,7 +1249,8 @@ CASES = [
     pytest.param(
         lambda: DataLoss(bad("Linear"), X3, Y3),
         TypeError,
-        r"model must be a descend\.models\.Model .*got 'Linear' of type str",
+        r"model must be a descend\.models\.Model .*or a descend\.networks\.Network, "
+        r"got 'Linear' of type str",
         id="DataLoss-model-string",
     ),
     pytest.param(
@@ -1253,6 +1264,159 @@ CASES = [
         TypeError,
         r"indices must be integers, got \[0\.5\] of dtype float64",
         id="DataLoss-subset-float",
+    ),
+    # --- labels as data sets give them, the softmax cross-entropy, networks ----------------------
+    pytest.param(
+        lambda: bce_with_logits(np.zeros(3), np.array([0, 2, 1])),
+        ValueError,
+        r"y must lie in \[0, 1\] \(labels 0 and 1, or probabilities\), got y\[1\] = 2$",
+        id="bce_with_logits-int-label-2",
+    ),
+    pytest.param(
+        lambda: Logistic().grad(P2, X3, np.array([1, 0, 255], dtype=np.uint8)),
+        ValueError,
+        r"y must lie in \[0, 1\].*got y\[2\] = 255$",
+        id="Logistic-uint8-label-255",
+    ),
+    pytest.param(
+        lambda: DataLoss(Logistic(), X3, np.array([0, -1, 1])),
+        ValueError,
+        r"y must lie in \[0, 1\].*got y\[1\] = -1$",
+        id="DataLoss-Logistic-int-label-negative",
+    ),
+    pytest.param(
+        lambda: bce_with_logits(np.zeros(2), bad([True, False])),
+        TypeError,
+        r"y must hold real numbers only, got True of type bool",
+        id="bce_with_logits-list-of-bools",
+    ),
+    pytest.param(
+        lambda: softmax_cross_entropy(np.zeros((3, 4)), np.array([0, 4, 1])),
+        ValueError,
+        r"y must lie in \[0, 4\) \(4 classes\), got y\[1\] = 4$",
+        id="softmax_cross_entropy-label-too-large",
+    ),
+    pytest.param(
+        lambda: softmax_cross_entropy_grad(np.zeros((3, 4)), np.array([-1, 0, 1])),
+        ValueError,
+        r"y must lie in \[0, 4\) \(4 classes\), got y\[0\] = -1$",
+        id="softmax_cross_entropy_grad-label-negative",
+    ),
+    pytest.param(
+        lambda: softmax_cross_entropy(np.zeros((3, 4)), np.array([0.0, 1.5, 1.0])),
+        ValueError,
+        r"y must hold whole numbers \(class labels\), got y\[1\] = 1\.5",
+        id="softmax_cross_entropy-label-fraction",
+    ),
+    pytest.param(
+        lambda: softmax_cross_entropy(np.zeros((3, 4)), np.array([0.0, nan, 1.0])),
+        ValueError,
+        r"y must hold whole numbers \(class labels\), got y\[1\] = nan",
+        id="softmax_cross_entropy-label-nan",
+    ),
+    pytest.param(
+        lambda: softmax_cross_entropy(np.zeros((3, 2)), np.array([True, False, True])),
+        TypeError,
+        r"y must be an array of integer class labels, got dtype bool",
+        id="softmax_cross_entropy-label-bool",
+    ),
+    pytest.param(
+        lambda: softmax_cross_entropy(np.zeros((3, 4)), bad([0, [1, 2], 1])),
+        TypeError,
+        r"y must be an array of integer class labels, got \[0, \[1, 2\], 1\]",
+        id="softmax_cross_entropy-label-ragged-list",
+    ),
+    pytest.param(
+        lambda: softmax_cross_entropy(np.zeros((3, 4)), np.array([0, 1])),
+        ValueError,
+        r"y must have shape \(3,\), one class label per row of z, got shape \(2,\)",
+        id="softmax_cross_entropy-label-count",
+    ),
+    pytest.param(
+        lambda: softmax_cross_entropy(np.zeros(3), np.array([0, 1, 1])),
+        ValueError,
+        r"z must be 2-D with at least one row \(an example\) and one column \(a class\), "
+        r"got shape \(3,\)",
+        id="softmax_cross_entropy-z-1d",
+    ),
+    pytest.param(
+        lambda: softmax_cross_entropy_grad(np.array([[0.0, nan]]), np.array([0])),
+        ValueError,
+        r"z must contain only finite values, got z\[0, 1\] = nan",
+        id="softmax_cross_entropy_grad-z-nan",
+    ),
+    pytest.param(
+        lambda: softmax(np.zeros((2, 0))),
+        ValueError,
+        r"z must have a last axis of at least one class, got shape \(2, 0\)",
+        id="softmax-no-classes",
+    ),
+    pytest.param(
+        lambda: MLP(64, 0, 10),
+        ValueError,
+        r"n_hidden must be an integer >= 1, got 0",
+        id="MLP-n_hidden-zero",
+    ),
+    pytest.param(
+        lambda: MLP(bad(64.0), 32, 10),
+        TypeError,
+        r"n_in must be an integer, got 64\.0 of type float",
+        id="MLP-n_in-float",
+    ),
+    pytest.param(
+        lambda: MLP(64, 32, 10, activation=bad("sigmoid")),
+        ValueError,
+        r"activation must be 'tanh' or 'relu', got 'sigmoid'",
+        id="MLP-activation",
+    ),
+    pytest.param(
+        lambda: LogisticRegression(3, l2=-0.1),
+        ValueError,
+        r"l2 must be >= 0\.0, got -0\.1",
+        id="LogisticRegression-l2-negative",
+    ),
+    pytest.param(
+        lambda: MLP(4, 3, 2).loss(np.zeros(5), np.zeros((2, 4)), np.array([0, 1])),
+        ValueError,
+        r"phi must have shape \(23,\) for the parameters W1, b1, W2, b2 of MLP, got shape \(5,\)",
+        id="MLP-phi-size",
+    ),
+    pytest.param(
+        lambda: MLP(4, 3, 2).grad(np.zeros(23), np.zeros((2, 3)), np.array([0, 1])),
+        ValueError,
+        r"x must have shape \(examples, 4\), one row per example with 4 features.*"
+        r"got shape \(2, 3\)",
+        id="MLP-x-columns",
+    ),
+    pytest.param(
+        lambda: DataLoss(MLP(4, 3, 2), np.zeros((2, 4)), np.array([0, 2])),
+        ValueError,
+        r"y must lie in \[0, 2\) \(2 classes\), got y\[1\] = 2$",
+        id="DataLoss-MLP-label-out-of-range",
+    ),
+    pytest.param(
+        lambda: LogisticRegression(2).loss(np.zeros(3), np.zeros((3, 2)), np.array([0, 1])),
+        ValueError,
+        r"y must have shape \(3,\), one label per row of x, got shape \(2,\)",
+        id="LogisticRegression-label-count",
+    ),
+    pytest.param(
+        lambda: LogisticRegression(2).views(np.zeros(3, dtype=np.float32)),
+        TypeError,
+        r"phi must be a contiguous float64 array to cut into views, got a float32 array",
+        id="LogisticRegression-views-float32",
+    ),
+    pytest.param(
+        lambda: MLP(4, 3, 2).init(bad("seed")),
+        TypeError,
+        r"rng must be a seed \(an integer >= 0\) or a numpy\.random\.Generator, got 'seed'",
+        id="MLP-init-rng-string",
+    ),
+    pytest.param(
+        lambda: DataLoss(MLP(2, 3, 2), np.zeros((2, 2)), np.array([0, 1])).loss_grid(P2, P2),
+        TypeError,
+        r"loss_grid needs a two-parameter model, got MLP with 17 parameters",
+        id="DataLoss-MLP-loss_grid",
     ),
     # --- fit -----------------------------------------------------------------------------------
     pytest.param(

@@ -5,7 +5,8 @@ Every landscape has ``loss(phi)`` and ``grad(phi)`` for
 protocol that the optimizers need, and ``loss_grid(phi0_grid, phi1_grid)``
 for contour plots. The analytic test functions also carry a ``name``, their
 ``minimum`` and a suggested plotting box ``bounds``; :class:`DataLoss` turns a
-model from :mod:`descend.models` and a data set into a landscape.
+model from :mod:`descend.models` (or a network from :mod:`descend.networks`,
+with many parameters) and a data set into a landscape.
 
 Examples
 --------
@@ -21,13 +22,14 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from descend._validate import FloatArray, float_array, positive, real
 from descend.models import Model, _overflow_ok, check_phi
+from descend.networks import Network
 
 __all__ = ["Bounds", "DataLoss", "FixedStep", "Landscape", "Quadratic", "Rosenbrock", "hessian"]
 
@@ -269,11 +271,14 @@ class DataLoss:
 
     Parameters
     ----------
-    model : Model
-        A model from :mod:`descend.models`; its ``reduction`` decides between
-        the sum and the mean over the examples.
+    model : Model or Network
+        A model from :mod:`descend.models`, or a network from
+        :mod:`descend.networks` (then ``phi`` is its flat parameter vector);
+        its ``reduction`` decides between the sum and the mean over the examples.
     x, y : numpy.ndarray
-        The data, 1-D float arrays of the same length (checked by the model).
+        The data, as the model takes it: for a model 1-D float arrays of the
+        same length, for a network one row of ``x`` per example and its labels
+        (checked by the model).
 
     Examples
     --------
@@ -285,15 +290,15 @@ class DataLoss:
     array([-2., -4.])
     """
 
-    model: Model
+    model: Model | Network
     x: FloatArray
-    y: FloatArray
+    y: NDArray[Any]
 
     def __post_init__(self) -> None:
-        if not isinstance(self.model, Model):
+        if not isinstance(self.model, Model | Network):
             raise TypeError(
-                "model must be a descend.models.Model (Linear(), Gabor(), Logistic(), ...), "
-                f"got {self.model!r} of type {type(self.model).__name__}"
+                "model must be a descend.models.Model (Linear(), Gabor(), Logistic(), ...) or a "
+                f"descend.networks.Network, got {self.model!r} of type {type(self.model).__name__}"
             )
         x, y = self.model.check_data(self.x, self.y)
         object.__setattr__(self, "x", x)
@@ -307,16 +312,24 @@ class DataLoss:
         """Short title for plots."""
         return f"{type(self.model).__name__} on {len(self)} examples"
 
+    def _phi(self, phi: FloatArray) -> FloatArray:
+        return self.model.check_phi(phi) if isinstance(self.model, Network) else check_phi(phi)
+
     def loss(self, phi: FloatArray) -> float:
         r"""Return :math:`L[\phi]` on this data."""
-        return self.model._checked_loss(check_phi(phi), self.x, self.y)
+        return self.model._checked_loss(self._phi(phi), self.x, self.y)
 
     def grad(self, phi: FloatArray) -> FloatArray:
         r"""Return :math:`\partial L / \partial \phi` on this data."""
-        return self.model._checked_grad(check_phi(phi), self.x, self.y)
+        return self.model._checked_grad(self._phi(phi), self.x, self.y)
 
     def loss_grid(self, phi0_grid: FloatArray, phi1_grid: FloatArray) -> FloatArray:
         """Return :math:`L` on a grid, e.g. the two arrays from :func:`numpy.meshgrid`."""
+        if isinstance(self.model, Network):
+            raise TypeError(
+                f"loss_grid needs a two-parameter model, got {type(self.model).__name__} "
+                f"with {self.model.size} parameters"
+            )
         return self.model.loss_grid(phi0_grid, phi1_grid, self.x, self.y)
 
     def subset(self, indices: ArrayLike) -> DataLoss:

@@ -11,7 +11,11 @@ examples :math:`(x_i, y_i)`, :math:`i = 1, \ldots, I`, by minimising
 
 The regression models use the squared residual
 :math:`\ell_i = (f[x_i, \phi] - y_i)^2` as on the slides;
-:class:`Logistic` uses the binary cross-entropy.
+:class:`Logistic` uses the binary cross-entropy. Binary labels may be given as
+floats, or as integer or boolean arrays of 0s and 1s (as data sets store them),
+which become float64 exactly. :func:`softmax_cross_entropy` is the loss of a
+classifier with many classes, given integer class labels; the networks of
+:mod:`descend.networks` use it.
 
 The functions :func:`naive_sigmoid` and :func:`naive_bce` are wrong on
 purpose: they show what goes wrong (overflow, ``inf``, ``NaN``) when the
@@ -42,6 +46,9 @@ __all__ = [
     "naive_bce",
     "naive_sigmoid",
     "sigmoid",
+    "softmax",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_grad",
 ]
 
 Reduction = Literal["sum", "mean"]
@@ -79,7 +86,9 @@ def check_phi(phi: object) -> FloatArray:
     return phi
 
 
-def _first_bad(name: str, a: FloatArray, bad: np.ndarray[Any, np.dtype[np.bool_]]) -> str | None:
+def _first_bad(
+    name: str, a: np.ndarray[Any, Any], bad: np.ndarray[Any, np.dtype[np.bool_]]
+) -> str | None:
     """Describe the first entry where ``bad`` holds, e.g. ``'y[3] = 2.0'``."""
     where = np.argwhere(bad)
     if len(where) == 0:
@@ -165,9 +174,35 @@ def _bce(z: FloatArray, y: FloatArray) -> FloatArray:
         return wrong_side + np.log1p(np.exp(-np.abs(z)))
 
 
-def _check_labels(y: FloatArray) -> None:
+def _check_labels(y: np.ndarray[Any, Any]) -> None:
     if (first := _first_bad("y", y, (y < 0) | (y > 1))) is not None:
         raise ValueError(f"y must lie in [0, 1] (labels 0 and 1, or probabilities), got {first}")
+
+
+def _binary_labels(y: object) -> FloatArray:
+    """Return binary labels ``y`` as a float array, converting integer and boolean arrays.
+
+    Data sets store labels as integers (scikit-learn's ``load_breast_cancer``
+    gives int64) or booleans (``y > 0``); arrays of these holding only 0 and 1
+    become float64, exactly. Any other integer is refused, naming the first
+    one; anything else goes through the usual float check, and is checked for
+    the range [0, 1] (labels or probabilities) with the rest of the data.
+
+    Examples
+    --------
+    >>> _binary_labels(np.array([0, 1, 1]))
+    array([0., 1., 1.])
+    >>> _binary_labels(np.array([True, False]))
+    array([1., 0.])
+    >>> _binary_labels(np.array([0, 2]))
+    Traceback (most recent call last):
+    ...
+    ValueError: y must lie in [0, 1] (labels 0 and 1, or probabilities), got y[1] = 2
+    """
+    if isinstance(y, np.ndarray) and y.dtype.kind in "biu":  # bool, int, unsigned int
+        _check_labels(y)
+        return y.astype(np.float64)
+    return float_array("y", y)
 
 
 def bce_with_logits(z: FloatArray, y: FloatArray, reduction: Reduction = "sum") -> float:
@@ -184,7 +219,8 @@ def bce_with_logits(z: FloatArray, y: FloatArray, reduction: Reduction = "sum") 
     which stays finite, without floating-point warnings, for every finite
     ``z`` (only the sum of many losses near the float limit can overflow, to
     ``inf``, still without a warning). The default ``reduction="sum"`` matches the slides; PyTorch's
-    ``binary_cross_entropy_with_logits`` defaults to the mean.
+    ``binary_cross_entropy_with_logits`` defaults to the mean. The labels ``y``
+    lie in [0, 1]: floats, or integer or boolean arrays of 0s and 1s.
 
     Examples
     --------
@@ -194,7 +230,7 @@ def bce_with_logits(z: FloatArray, y: FloatArray, reduction: Reduction = "sum") 
     0.6931471805599453
     """
     z = float_array("z", z)
-    y = float_array("y", y)
+    y = _binary_labels(y)
     same_shape("y", y, "z", z)
     _check_finite("z", z)
     _check_finite("y", y)
@@ -244,6 +280,162 @@ def naive_bce(p: FloatArray, y: FloatArray) -> FloatArray:
     p = float_array("p", p)
     y = float_array("y", y)
     return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+# ---------------------------------------------------------------- softmax & cross-entropy
+
+
+def softmax(z: FloatArray) -> FloatArray:
+    r"""Softmax along the last axis, computed without overflow.
+
+    .. math::
+
+        \operatorname{softmax}[z]_k = \frac{e^{z_k}}{\sum_n e^{z_n}}
+        = \frac{e^{z_k - z_{\max}}}{\sum_n e^{z_n - z_{\max}}},
+        \qquad z_{\max} = \max_n z_n .
+
+    Subtracting the largest logit changes nothing in exact arithmetic, and
+    makes every exponent :math:`\le 0`, so nothing overflows.
+
+    Examples
+    --------
+    >>> softmax(np.array([[0.0, 0.0], [1e4, 0.0]]))
+    array([[0.5, 0.5],
+           [1. , 0. ]])
+    """
+    z = float_array("z", z)
+    if z.ndim == 0 or z.shape[-1] == 0:
+        raise ValueError(f"z must have a last axis of at least one class, got shape {z.shape}")
+    with _overflow_ok():
+        e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+        p: FloatArray = e / np.sum(e, axis=-1, keepdims=True)
+        return p
+
+
+def _class_labels(
+    y: object, n: int, n_classes: int, rows: str = "z"
+) -> np.ndarray[Any, np.dtype[np.intp]]:
+    """Return class labels ``y`` as integers in ``[0, n_classes)``, one per row of ``rows``."""
+    if isinstance(y, list | tuple):
+        try:
+            y = np.asarray(y)
+        except (TypeError, ValueError, OverflowError) as err:
+            raise TypeError(f"y must be an array of integer class labels, got {y!r}") from err
+    if not isinstance(y, np.ndarray) or y.dtype.kind not in "iuf":
+        kind = f"dtype {y.dtype}" if isinstance(y, np.ndarray) else f"type {type(y).__name__}"
+        raise TypeError(f"y must be an array of integer class labels, got {kind}")
+    if y.shape != (n,):
+        raise ValueError(
+            f"y must have shape ({n},), one class label per row of {rows}, got shape {y.shape}"
+        )
+    if y.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            not_whole = ~np.isfinite(y) | (y != np.round(y))
+        if (first := _first_bad("y", y, not_whole)) is not None:
+            raise ValueError(f"y must hold whole numbers (class labels), got {first}")
+    if (first := _first_bad("y", y, (y < 0) | (y >= n_classes))) is not None:
+        raise ValueError(f"y must lie in [0, {n_classes}) ({n_classes} classes), got {first}")
+    return y.astype(np.intp)
+
+
+def _check_logits(z: object) -> FloatArray:
+    """Return ``z`` as a finite float array of shape (examples, classes), both at least 1."""
+    z = float_array("z", z)
+    if z.ndim != 2 or 0 in z.shape:
+        raise ValueError(
+            "z must be 2-D with at least one row (an example) and one column (a class), "
+            f"got shape {z.shape}"
+        )
+    _check_finite("z", z)
+    return z
+
+
+def _softmax_cross_entropy(z: FloatArray, y: np.ndarray[Any, Any]) -> FloatArray:
+    """Per-example losses ``LSE(z_i) - z_{i, y_i}`` (no checks, no warnings)."""
+    rows = np.arange(len(z))
+    with _overflow_ok():
+        z_max = np.max(z, axis=1)
+        lse = np.log(np.sum(np.exp(z - z_max[:, np.newaxis]), axis=1))
+        l_i: FloatArray = (z_max - z[rows, y]) + lse
+        return l_i
+
+
+def _softmax_cross_entropy_grad(z: FloatArray, y: np.ndarray[Any, Any]) -> FloatArray:
+    """Per-example gradients ``softmax(z_i) - onehot(y_i)`` (no checks, no warnings)."""
+    with _overflow_ok():
+        e = np.exp(z - np.max(z, axis=1, keepdims=True))
+        g: FloatArray = e / np.sum(e, axis=1, keepdims=True)
+    g[np.arange(len(z)), y] -= 1
+    return g
+
+
+def softmax_cross_entropy(z: FloatArray, y: object, reduction: Reduction = "sum") -> float:
+    r"""Cross-entropy of integer class labels ``y`` given the logits ``z``, computed stably.
+
+    Row :math:`i` of ``z`` holds the logits :math:`z_{i,k}` of example
+    :math:`i` for the classes :math:`k = 0, 1, \ldots`; its label
+    :math:`y_i` is a class. With the log-sum-exp
+    :math:`\operatorname{LSE}[z_i] = \log \sum_k e^{z_{i,k}}`,
+
+    .. math::
+
+        \ell_i = -\log \operatorname{softmax}[z_i]_{y_i}
+        = \operatorname{LSE}[z_i] - z_{i, y_i}
+        = (z_{\max} - z_{i, y_i}) + \log \sum_k e^{z_{i,k} - z_{\max}},
+
+    with :math:`z_{\max} = \max_k z_{i,k}`: the exponents are :math:`\le 0`
+    and the sum is at least 1, so the loss is finite, without floating-point
+    warnings, for every finite ``z``. With two classes it is
+    :func:`bce_with_logits` of the logit difference :math:`z_{i,1} - z_{i,0}`.
+    PyTorch's ``cross_entropy`` is the same loss, with the mean as default.
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Finite logits, shape ``(examples, classes)``.
+    y : numpy.ndarray
+        One class label per row of ``z``: integers in ``[0, classes)``, or
+        floats that are such whole numbers.
+    reduction : {"sum", "mean"}, default "sum"
+        Sum (as the slides) or mean over the examples.
+
+    Examples
+    --------
+    >>> z = np.array([[0.0, 0.0, 0.0], [1e4, 0.0, -1e4]])
+    >>> softmax_cross_entropy(z, np.array([2, 1]))
+    10001.09861228867
+    >>> softmax_cross_entropy(z[:1], np.array([0]), "mean")  # log 3
+    1.0986122886681098
+    """
+    z = _check_logits(z)
+    labels = _class_labels(y, z.shape[0], z.shape[1])
+    return float(_reduce(_softmax_cross_entropy(z, labels), _reduction(reduction)))
+
+
+def softmax_cross_entropy_grad(
+    z: FloatArray, y: object, reduction: Reduction = "sum"
+) -> FloatArray:
+    r"""Gradient of :func:`softmax_cross_entropy` with respect to the logits ``z``.
+
+    .. math::
+
+        \frac{\partial \ell_i}{\partial z_{i,k}}
+        = \operatorname{softmax}[z_i]_k - [k = y_i],
+
+    the predicted probabilities minus the one-hot label (and divided by the
+    number of examples for ``reduction="mean"``). Each row sums to 0: adding a
+    constant to every logit of an example changes nothing.
+
+    Examples
+    --------
+    >>> softmax_cross_entropy_grad(np.array([[0.0, 0.0], [1e4, 0.0]]), np.array([1, 0]))
+    array([[ 0.5, -0.5],
+           [ 0. ,  0. ]])
+    """
+    z = _check_logits(z)
+    labels = _class_labels(y, z.shape[0], z.shape[1])
+    g = _softmax_cross_entropy_grad(z, labels)
+    return g if _reduction(reduction) == "sum" else g / len(z)
 
 
 # ---------------------------------------------------------------- models
@@ -469,7 +661,8 @@ class Logistic(Model):
         \frac{\partial \ell_i}{\partial \phi} =
         (\operatorname{sig}[z_i] - y_i) \begin{bmatrix} 1 \\ x_i \end{bmatrix}.
 
-    Labels :math:`y_i` lie in :math:`[0, 1]`. Loss and gradient come without
+    Labels :math:`y_i` lie in :math:`[0, 1]` (floats, or integer or boolean
+    arrays of 0s and 1s). Loss and gradient come without
     floating-point warnings for every finite input, even for separable data
     where :math:`|z_i|` grows without bound. They are finite unless a logit
     :math:`z_i` or the sum over the examples overflows; a logit that overflows to
@@ -489,7 +682,7 @@ class Logistic(Model):
 
     def check_data(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Return ``(x, y)`` checked as in :class:`Model`, with labels ``y`` in [0, 1]."""
-        x, y = super().check_data(x, y)
+        x, y = super().check_data(x, _binary_labels(y))
         _check_labels(y)
         return x, y
 
