@@ -45,3 +45,51 @@ def test_python_blocks_on_the_page_run(page: Path, tmp_path: Path) -> None:
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+# Pasted at the interactive prompt, line by line: a compound statement needs a blank
+# line after it there (a script does not), so a block can run as a script and still fail
+# when pasted. The console below records what the prompt would print as an error.
+PASTE = """
+import code, sys
+
+class Console(code.InteractiveConsole):
+    failed = False
+    def showsyntaxerror(self, filename=None, **kwargs):
+        Console.failed = True
+        super().showsyntaxerror(filename)
+    def showtraceback(self):
+        Console.failed = True
+        super().showtraceback()
+
+console = Console()
+more = False
+for line in sys.stdin.read().splitlines():
+    more = console.push(line)
+if more:
+    console.push("")
+sys.exit(1 if Console.failed else 0)
+"""
+
+
+def readme_blocks() -> list[str]:
+    return BLOCK.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("block", readme_blocks(), ids=lambda b: b.splitlines()[0][:40])
+def test_readme_block_works_pasted_at_the_interactive_prompt(block: str) -> None:
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", PASTE],
+        input=block, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_the_paste_check_catches_a_one_line_for_followed_by_code() -> None:
+    bad = "total = 0\nfor i in range(3): total += i\nprint(total)\n"
+    result = subprocess.run(
+        [sys.executable, "-c", PASTE], input=bad, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert "SyntaxError" in result.stderr

@@ -153,7 +153,7 @@ class Optimizer(ABC):
     #: they were, and a :class:`NonFiniteWarning` says so).
     nonfinite: Literal["raise", "skip"] = field(default="raise", kw_only=True)
     #: ``True``: run the rule as one compiled loop over the arrays (numba,
-    #: ``pip install "descend[fused]"``; float32 and float64), as fast as one
+    #: ``pip install numba``; float32 and float64), as fast as one
     #: core moves the memory. ``None`` (default) or ``False``: NumPy, block by
     #: block. Both give the same numbers; ``torch.optim`` uses the same name.
     fused: bool | None = field(default=None, kw_only=True)

@@ -27,7 +27,8 @@ def loop(phi, g, b0, s0, s1):
     return bad
 <BLANKLINE>
 
-numba is an optional dependency: ``pip install "descend[fused]"``.
+numba is an optional dependency: ``pip install numba`` (in a clone of descend,
+``pip install ".[fused]"`` installs the pinned range).
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ def require() -> None:
     if not available():
         raise ModuleNotFoundError(
             "fused=True compiles the update rule with numba, which is not installed: "
-            "pip install 'descend[fused]' (or pip install numba), or use fused=False"
+            "pip install numba (in a clone of descend: pip install '.[fused]'), or use fused=False"
         )
 
 
