@@ -22,7 +22,7 @@ suppress_warnings = ["config.cache"]
 sphinx_gallery_conf = {{
     "examples_dirs": "gallery", "gallery_dirs": "auto_examples", "filename_pattern": "/plot_",
     "reset_modules": ("matplotlib", reset_example), "reset_modules_order": "both",
-    "abort_on_example_error": True, "write_computation_times": False,
+    "abort_on_example_error": True, "write_computation_times": False, "parallel": {parallel},
 }}
 """
 
@@ -34,13 +34,17 @@ EXAMPLES = {
 }
 
 
-def _build(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "conf.py").write_text(CONF.format(ext=str(ROOT / "docs" / "_ext")))
+def _build(tmp_path: Path, body: str, parallel: int = 1) -> subprocess.CompletedProcess[str]:
+    conf = CONF.format(ext=str(ROOT / "docs" / "_ext"), parallel=parallel)
+    (tmp_path / "conf.py").write_text(conf)
     (tmp_path / "index.rst").write_text("Test\n====\n\n.. toctree::\n\n   auto_examples/index\n")
     gallery = tmp_path / "gallery"
     gallery.mkdir()
     (gallery / "GALLERY_HEADER.rst").write_text("Gallery\n=======\n")
     (gallery / "plot_example.py").write_text(f'"""\nExample\n=======\n\nText.\n"""\n\n{body}\n')
+    # A second, clean example, so that parallel execution has two to share out.
+    clean = f'"""\nClean\n=====\n\nText.\n"""\n\n{EXAMPLES["clean"]}\n'
+    (gallery / "plot_other.py").write_text(clean)
     return subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(tmp_path),
          str(tmp_path / "_build")],
@@ -48,9 +52,14 @@ def _build(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@pytest.mark.parametrize("parallel", [1, 2], ids=["serial", "parallel"])
 @pytest.mark.parametrize("kind", ["warns", "user_warning", "raises"])
-def test_an_example_that_warns_or_raises_fails_the_build(kind: str, tmp_path: Path) -> None:
-    result = _build(tmp_path, EXAMPLES[kind])
+def test_an_example_that_warns_or_raises_fails_the_build(
+    kind: str, parallel: int, tmp_path: Path
+) -> None:
+    # The site runs its examples in two processes (sphinx_gallery_conf["parallel"]): the
+    # warnings-as-errors hook must hold in the worker processes too.
+    result = _build(tmp_path, EXAMPLES[kind], parallel)
     assert result.returncode != 0
     assert "failed to execute" in result.stderr
 
