@@ -7,31 +7,18 @@ bundle runs as a classic script with the imports wired up.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from docs_extensions import load_extension
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load_extension() -> ModuleType:
-    path = ROOT / "docs" / "_ext" / "playground.py"
-    spec = importlib.util.spec_from_file_location("playground_ext", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ext = _load_extension()
+ext = load_extension("playground")
 
 
 def _write(directory: Path, files: dict[str, str]) -> Path:

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import os
 import shutil
 import socketserver
-import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from docs_extensions import load_extension
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
@@ -82,19 +81,7 @@ def student_site() -> Path:
     return _built(STUDENT_SITE, "nox -s docs-student")
 
 
-def _exercise_extension() -> Any:
-    # docs/_ext is not a package: load the extension that makes the student notebooks.
-    path = ROOT / "docs" / "_ext" / "exercise_notebooks.py"
-    spec = importlib.util.spec_from_file_location("exercise_notebooks", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_EXT = _exercise_extension()
+_EXT = load_extension("exercise_notebooks")
 #: The student version of an exercise script (the build's own function).
 strip_solutions: Callable[[str, str], str] = _EXT.strip_solutions
 #: ``exercises/ex_5_momentum.py`` -> ``momentum_exercise``.

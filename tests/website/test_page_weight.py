@@ -17,38 +17,26 @@ visit); the chapter pages must stay within the budget of issue 13.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import re
 import struct
-import sys
 import time
 import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from docs_extensions import load_extension
 
-from .conftest import CHAPTERS, ROOT, html_pages
+from .conftest import CHAPTERS, html_pages
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
 
 
-def _load_extension() -> Any:
-    path = ROOT / "docs" / "_ext" / "page_weight.py"
-    spec = importlib.util.spec_from_file_location("page_weight", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-PW = _load_extension()
+PW = load_extension("page_weight")
 
 #: A first visit to a chapter page, figures excluded (issue 13), in bytes.
 CHAPTER_BUDGET_GZIP = 700_000
