@@ -40,8 +40,8 @@ def reset_example(gallery_conf: object, fname: str, when: str) -> None:
 
 
 # matplotlib's jshtml player links Font Awesome 4 from a CDN for its button icons. The site
-# must not load anything from another host, so the link is dropped and _static/custom.css
-# draws the buttons' icons with plain Unicode glyphs instead.
+# must not load anything from another host, so the link is dropped; the theme's own Font
+# Awesome webfont (its stylesheet has the `fa fa-play`... classes) draws the buttons' icons.
 _FONT_AWESOME_CDN = re.compile(
     r"<link\s+rel=\"stylesheet\"\s+href=\"https://[^\"]*font-awesome[^\"]*\">"
 )
