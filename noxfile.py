@@ -266,7 +266,7 @@ def bench_playground(session: nox.Session) -> None:
     if not Path("docs/_build/html/playground.html").exists():
         session.error("Build the site first: nox -s docs")
     session.install("-e", ".[site]")
-    session.run("python", "benchmarks/bench_playground.py", *session.posargs)
+    session.run("python", "-m", "benchmarks.bench_playground", *session.posargs)
 
 
 # What the wheel must hold for `python -m descend` and for typed use (the license: PEP 639).

@@ -1,1 +1,1 @@
-"""Benchmarks: ``python -m benchmarks.optimizers`` and ``bench_playground.py``."""
+"""Benchmarks: ``python -m benchmarks.optimizers`` and ``python -m benchmarks.bench_playground``."""

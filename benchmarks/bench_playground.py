@@ -7,7 +7,7 @@ the textbook's Gabor data: 4000 gradients of the 30-example loss, and the loss
 at every point. The goal is that a recompute fits in one frame (16.7 ms at
 60 Hz), so that dragging a slider stays smooth.
 
-Run ``python benchmarks/bench_playground.py [--site docs/_build/html]
+Run ``python -m benchmarks.bench_playground [--site docs/_build/html]
 [--output PATH]`` after building the site (``nox -s docs``). The times of the
 JavaScript are measured inside the page (headless Chromium driven by
 selenium, with the flags of tests/website/conftest.py) with
@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 import descend
+from benchmarks.optimizers.report import cpu_name, load_average, render
 from descend.datasets import textbook_gabor
 from descend.landscapes import DataLoss
 from descend.models import Gabor
@@ -170,38 +171,6 @@ def measure_python(repeats: int) -> dict[str, Any]:
     return {"all": all_ms, "each": each_ms, "paths": once(opts)[1]}
 
 
-def _load_average() -> str:
-    try:
-        one, five, _ = os.getloadavg()
-    except OSError:
-        return "unknown"
-    return f"{one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def render(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], left: int) -> str:
-    """A plain-text table: the first ``left`` columns left-aligned, the rest right."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            c.ljust(w) if i < left else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([title, "=" * len(title), line(headers), rule, *map(line, rows)])
-
-
 def report(js: dict[str, Any], py: dict[str, Any], info: dict[str, Any]) -> str:
     """The header, the table of ratios and times, and the agreement of the paths."""
     width = max(len(k) for k in info)
@@ -259,12 +228,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.output is not None and args.output.resolve() in committed:
         parser.error(f"{args.output} holds the optimizer benchmark's results: choose another path")
 
-    load = _load_average()
+    load = load_average()
     js = measure_browser(page, warmup=max(10, args.repeats // 10), repeats=args.repeats)
     py = measure_python(args.python_repeats)
     info = {
         "date_utc": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "cpu": _cpu(),
+        "cpu": cpu_name() or platform.processor() or "unknown",
         "logical_cpus": os.cpu_count(),
         "platform": platform.platform(),
         "browser": js["browser"],

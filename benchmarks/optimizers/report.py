@@ -25,7 +25,7 @@ from .timing import Settings
 from .torch_optim import TORCH_NOT_INSTALLED
 
 
-def _load_average() -> str:
+def load_average() -> str:
     """The 1-minute load: above ~1 another process shares the two cores."""
     try:
         one, five, _ = os.getloadavg()
@@ -41,16 +41,20 @@ def _numba_version() -> str:
         return "not installed (no fused path)"
 
 
-def machine_info(torch: Any | None, reference: Reference) -> dict[str, Any]:
-    """CPU, caches, versions and threads: the header of the report."""
-    cpu = "unknown"
+def cpu_name() -> str | None:
+    """The CPU's model name from /proc/cpuinfo (None where there is none)."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return None
+
+
+def machine_info(torch: Any | None, reference: Reference) -> dict[str, Any]:
+    """CPU, caches, versions and threads: the header of the report."""
+    cpu = cpu_name() or "unknown"
     caches = []
     for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
         try:
@@ -80,7 +84,7 @@ def machine_info(torch: Any | None, reference: Reference) -> dict[str, Any]:
         "torch": TORCH_NOT_INSTALLED if torch is None else str(torch.__version__),
         "torch_default_threads": None if torch is None else int(torch.get_num_threads()),
         "threads": "descend, NumPy and the reference: 1; torch: 1 (and 2 for reference)",
-        "load_average_at_start": _load_average(),
+        "load_average_at_start": load_average(),
         "gcc": gcc_version,
         "reference": f"{reference.kind}: {reference.note}",
     }
